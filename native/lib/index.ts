@@ -1,0 +1,2 @@
+// @elm/native: the C++/CUDA addon. Kernel modules add one export line each.
+export * from "./loader.js";

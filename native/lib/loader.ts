@@ -1,0 +1,110 @@
+// Typed loader for the native addons: elm_cpu.node is loaded when this module is
+// imported; elm_cuda.node only when a CUDA device is asked for.
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const require = createRequire(import.meta.url);
+
+/** Folder holding the built addons (`native/build/Release`), overridable with ELM_NATIVE_DIR. */
+export const buildDir: string =
+  process.env.ELM_NATIVE_DIR ?? join(dirname(fileURLToPath(import.meta.url)), "..", "build", "Release");
+
+export interface BuildInfo {
+  compiler: string;
+  simd: string;
+  threads: number;
+  napiVersion: number;
+}
+
+export interface CudaStatus {
+  available: boolean;
+  /** Why CUDA cannot be used; absent when available. */
+  reason?: string;
+  devices: number;
+  name?: string;
+  computeCapability?: string;
+  runtimeVersion?: number;
+  driverVersion?: number;
+}
+
+/** Functions every addon (CPU and CUDA) exports; kernels add their own below. */
+export interface KernelAddon {
+  addonName: string;
+  /** y ← a·x + y in place. */
+  axpy(a: number, x: Float32Array | Float64Array, y: Float32Array | Float64Array): void;
+  [kernel: string]: unknown;
+}
+
+export interface CpuAddon extends KernelAddon {
+  buildInfo(): BuildInfo;
+  numThreads(): number;
+  setNumThreads(n: number): void;
+}
+
+export interface CudaAddon extends KernelAddon {
+  cudaStatus(): CudaStatus;
+}
+
+/** Thrown when the CUDA device is requested but cannot be used. */
+export class CudaUnavailableError extends Error {
+  constructor(public readonly reason: string) {
+    super(`CUDA device requested but unavailable: ${reason}`);
+    this.name = "CudaUnavailableError";
+  }
+}
+
+function loadCpu(): CpuAddon {
+  const file = join(buildDir, "elm_cpu.node");
+  if (!existsSync(file)) {
+    throw new Error(
+      `@elm/native: ${file} is missing — build it with 'pnpm build:native' (needs cmake and a C++ compiler).`,
+    );
+  }
+  return require(file) as CpuAddon;
+}
+
+/** The CPU addon, loaded at import. */
+export const cpu: CpuAddon = loadCpu();
+
+let cudaAddon: CudaAddon | undefined;
+let cudaLoadError: string | undefined;
+
+function tryLoadCuda(): CudaAddon | undefined {
+  if (cudaAddon || cudaLoadError) return cudaAddon;
+  const file = join(buildDir, "elm_cuda.node");
+  if (!existsSync(file)) {
+    cudaLoadError = `elm_cuda.node was not built (nvcc was not found at build time, or ELM_CUDA=OFF); rebuild with 'ELM_CUDA=ON pnpm build:native'`;
+    return undefined;
+  }
+  try {
+    cudaAddon = require(file) as CudaAddon;
+  } catch (e) {
+    cudaLoadError = `elm_cuda.node failed to load: ${(e as Error).message}`;
+  }
+  return cudaAddon;
+}
+
+/** Whether CUDA can be used, and if not, why. Never throws. */
+export function cudaStatus(): CudaStatus {
+  const addon = tryLoadCuda();
+  if (!addon) return { available: false, devices: 0, reason: cudaLoadError };
+  try {
+    return addon.cudaStatus();
+  } catch (e) {
+    return { available: false, devices: 0, reason: `cudaStatus failed: ${(e as Error).message}` };
+  }
+}
+
+/** Whether elm_cuda.node exists on disk (built), regardless of a device. */
+export function cudaBuilt(): boolean {
+  return existsSync(join(buildDir, "elm_cuda.node"));
+}
+
+/** The CUDA addon; throws CudaUnavailableError naming the reason when no device can be used. */
+export function cuda(): CudaAddon {
+  const s = cudaStatus();
+  if (!s.available) throw new CudaUnavailableError(s.reason ?? "unknown reason");
+  return cudaAddon as CudaAddon;
+}

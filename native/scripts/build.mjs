@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+// Builds elm_cpu.node (always) and elm_cuda.node (when nvcc is found, or
+// ELM_CUDA=ON; ELM_CUDA=OFF skips it) with cmake-js against node-api-headers,
+// so nothing is downloaded. A missing tool gets one line naming what to install.
+import { spawnSync } from "node:child_process";
+import { existsSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+
+const here = dirname(dirname(fileURLToPath(import.meta.url)));
+const require = createRequire(import.meta.url);
+
+function has(cmd, args = ["--version"]) {
+  const r = spawnSync(cmd, args, { stdio: "ignore" });
+  return r.status === 0;
+}
+function fail(msg) {
+  console.error(`@elm/native: ${msg}`);
+  process.exit(1);
+}
+
+if (!has("cmake")) fail("cmake not found — install CMake ≥ 3.18 (Debian: apt-get install cmake).");
+const cxx = process.env.CXX ?? "c++";
+if (!has(cxx)) fail(`C++ compiler '${cxx}' not found — install g++ ≥ 10 (Debian: apt-get install g++) or set CXX.`);
+
+const cudaEnv = (process.env.ELM_CUDA ?? "AUTO").toUpperCase();
+if (!["ON", "OFF", "AUTO"].includes(cudaEnv)) fail(`ELM_CUDA='${process.env.ELM_CUDA}' — expected ON, OFF or AUTO.`);
+if (cudaEnv === "ON" && !has(process.env.CUDACXX ?? "nvcc")) {
+  fail("ELM_CUDA=ON but nvcc was not found — install the CUDA toolkit or set CUDACXX.");
+}
+
+if (process.argv.includes("--clean")) rmSync(join(here, "build"), { recursive: true, force: true });
+
+const cmakeJs = join(dirname(require.resolve("cmake-js/package.json")), "bin", "cmake-js");
+const jobs = process.env.ELM_BUILD_JOBS ?? "2";
+const args = [cmakeJs, "compile", "--config", "Release", `--CDELM_CUDA=${cudaEnv}`, "--parallel", jobs];
+const r = spawnSync(process.execPath, args, {
+  cwd: here,
+  stdio: "inherit",
+  env: { ...process.env, CMAKE_BUILD_PARALLEL_LEVEL: jobs },
+});
+if (r.status !== 0) fail(`native build failed (cmake-js exit ${r.status}); see the compiler output above.`);
+const cpu = join(here, "build", "Release", "elm_cpu.node");
+if (!existsSync(cpu)) fail(`build finished but ${cpu} is missing.`);
+const cuda = join(here, "build", "Release", "elm_cuda.node");
+console.log(`@elm/native: built elm_cpu.node${existsSync(cuda) ? " and elm_cuda.node" : " (no CUDA: nvcc not found or ELM_CUDA=OFF)"}`);
