@@ -14,14 +14,20 @@ function seeded(n: number, seed: number): number[] {
 }
 
 describe("native axpy (end-to-end proof of the addon path)", () => {
-  it("matches a TypeScript loop in float64 exactly", () => {
+  // The addon is built with -march=native, so a·x + y may be one fused
+  // multiply-add: equal to the loop within one rounding, not bit for bit.
+  it("matches a TypeScript loop in float64 to one rounding", () => {
     const n = 200_003; // above the threading grain: exercises the pool
     const x = Float64Array.from(seeded(n, 1));
     const y = Float64Array.from(seeded(n, 2));
     const want = axpyRef(1.7, x, y);
     cpu.axpy(1.7, x, y);
-    for (let i = 0; i < n; i += 997) expect(y[i]).toBe(want[i]);
-    expect(y[n - 1]).toBe(want[n - 1]);
+    const ulp = (v: number) => Math.abs(v) * Number.EPSILON + Number.MIN_VALUE;
+    for (let i = 0; i < n; i++) {
+      if (!(Math.abs(y[i] - want[i]) <= 2 * ulp(want[i]) + 4e-17)) {
+        expect.fail(`y[${i}] = ${y[i]}, expected ${want[i]}`);
+      }
+    }
   });
 
   it("matches in float32 to rounding", () => {
