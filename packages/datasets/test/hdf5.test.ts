@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import h5wasm from "h5wasm/node";
+import h5wasm, { type Dataset } from "h5wasm/node";
 import { checkHdf5File, DatasetFileError, lookup3, writeHdf5 } from "../src/index.js";
 import { tempDir } from "./helpers.js";
 
@@ -33,19 +33,19 @@ describe("writeHdf5 → HDF5 library (h5wasm)", () => {
       keys: { kind: "strings", data: ["english zero", "x"] },
     });
     const f = new h5wasm.File(p, "r");
-    const t = f.get("g/t") as h5wasm.Dataset;
+    const t = f.get("g/t") as Dataset;
     expect(t.metadata.type).toBe(9);
     const tv = t.value as Float32Array[];
     expect(tv.length).toBe(3);
     tv.forEach((v, i) => expect(Array.from(v)).toEqual(Array.from(seqs[i])));
-    const uv = (f.get("g/u") as h5wasm.Dataset).value as Uint16Array[];
+    const uv = (f.get("g/u") as Dataset).value as Uint16Array[];
     expect(Array.from(uv[2]).slice(0, 10)).toEqual([0, 0, 0, 0, 0, 0, 0, 1, 1, 1]);
-    expect(Array.from((f.get("g/inner/d") as h5wasm.Dataset).value as Float64Array)).toEqual([Math.PI, -1]);
-    expect(Array.from((f.get("labels") as h5wasm.Dataset).value as Uint16Array)).toEqual([3, 0, 19]);
-    const m = f.get("m") as h5wasm.Dataset;
+    expect(Array.from((f.get("g/inner/d") as Dataset).value as Float64Array)).toEqual([Math.PI, -1]);
+    expect(Array.from((f.get("labels") as Dataset).value as Uint16Array)).toEqual([3, 0, 19]);
+    const m = f.get("m") as Dataset;
     expect(m.shape).toEqual([2, 3]);
     expect(Array.from(m.value as Int32Array)).toEqual([-5, 6, 7, 8, 9, 10]);
-    expect((f.get("keys") as h5wasm.Dataset).value).toEqual(["english zero", "x"]);
+    expect((f.get("keys") as Dataset).value).toEqual(["english zero", "x"]);
     f.close();
   });
 
@@ -56,7 +56,7 @@ describe("writeHdf5 → HDF5 library (h5wasm)", () => {
     const seq = (i: number): Float32Array => Float32Array.from({ length: 120_000 + i }, (_, k) => k * 0.5 + i);
     writeHdf5(p, { t: { kind: "vlen", base: "float32", length: n, get: seq } });
     const f = new h5wasm.File(p, "r");
-    const v = (f.get("t") as h5wasm.Dataset).slice([[2, 5]]) as Float32Array[];
+    const v = (f.get("t") as Dataset).slice([[2, 5]]) as Float32Array[];
     expect(v.map((a) => a.length)).toEqual([120_002, 120_003, 120_004]);
     expect(v[1][119_999]).toBe(119_999 * 0.5 + 3);
     f.close();
