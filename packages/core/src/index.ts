@@ -26,3 +26,11 @@ export {
 } from "./registry/registry.js";
 export { Rng, type RngState } from "./rng/rng.js";
 export { CudaUnavailableError } from "@elm/native";
+export {
+  encodeSafetensors,
+  decodeSafetensors,
+  saveSafetensors,
+  loadSafetensors,
+  SafetensorsError,
+  type SafetensorsFile,
+} from "./io/safetensors.js";
