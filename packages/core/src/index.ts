@@ -1,5 +1,6 @@
 // @elm/core: tensors, differentiable ops, reverse-mode autograd, kernel registry, seeded RNG, safetensors.
 import "./kernels/ref/index.js";
+import "./kernels/cpu/index.js";
 import "./autograd/tape.js";
 import "./ops/convert.js";
 
@@ -26,3 +27,11 @@ export {
 } from "./registry/registry.js";
 export { Rng, type RngState } from "./rng/rng.js";
 export { CudaUnavailableError } from "@elm/native";
+export {
+  encodeSafetensors,
+  decodeSafetensors,
+  saveSafetensors,
+  loadSafetensors,
+  SafetensorsError,
+  type SafetensorsFile,
+} from "./io/safetensors.js";
