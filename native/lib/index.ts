@@ -1,2 +1,3 @@
 // @elm/native: the C++/CUDA addon. Kernel modules add one export line each.
 export * from "./loader.js";
+export * from "./elm_network.js";
