@@ -1,3 +1,4 @@
 // @elm/native: the C++/CUDA addon. Kernel modules add one export line each.
 export * from "./loader.js";
+export * from "./dense.js";
 export * from "./elm_network.js";
