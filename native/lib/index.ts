@@ -2,3 +2,4 @@
 export * from "./loader.js";
 export * from "./dense.js";
 export * from "./elm_neuron.js";
+export * from "./elm_network.js";
