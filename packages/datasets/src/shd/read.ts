@@ -11,7 +11,7 @@
 // Every problem is reported as a DatasetFileError naming the file.
 import { DatasetFileError } from "../errors.js";
 import { checkHdf5File } from "../hdf5/inspect.js";
-import { h5wasm, type H5Dataset, type H5File } from "../hdf5/h5wasm.js";
+import { h5wasm, hdf5Message, type H5Dataset, type H5File } from "../hdf5/h5wasm.js";
 import type { SpikeSamples } from "./samples.js";
 
 export interface ReadShdOptions {
@@ -41,7 +41,7 @@ function dataset(f: H5File, file: string, name: string, required: boolean): H5Da
     throw new DatasetFileError(file, `not in the SHD schema: no dataset "${name}" (found: ${listNames(f).join(", ") || "nothing"})`);
   }
   if ((obj as { constructor: { name: string } }).constructor.name !== "Dataset") {
-    throw new DatasetFileError(file, `not in the SHD schema: "${name}" is a ${(obj as { constructor: { name: string } }).constructor.name}, expected a dataset`);
+    throw new DatasetFileError(file, `not in the SHD schema: "${name}" is a ${(obj as { constructor: { name: string } }).constructor.name}, expected a dataset (or its object header is corrupt)`);
   }
   return obj as H5Dataset;
 }
@@ -80,7 +80,7 @@ function readInts(file: string, name: string, ds: H5Dataset): Int32Array {
     const v = ds.value as ArrayLike<number | bigint>;
     return Int32Array.from(v as ArrayLike<number>, (x) => Number(x));
   } catch (e) {
-    throw new DatasetFileError(file, `cannot read "${name}": ${(e as Error).message}`);
+    throw new DatasetFileError(file, `cannot read "${name}" (corrupt file?): ${hdf5Message(e)}`);
   }
 }
 
@@ -95,7 +95,7 @@ export async function readShd(file: string, opts: ReadShdOptions = {}): Promise<
   try {
     f = new h5.File(file, "r");
   } catch (e) {
-    throw new DatasetFileError(file, `HDF5 library cannot open it: ${(e as Error).message}`);
+    throw new DatasetFileError(file, `the HDF5 library cannot open it (corrupt file?): ${hdf5Message(e)}`);
   }
   try {
     const timesDs = dataset(f, file, "spikes/times", true);
@@ -129,7 +129,7 @@ export async function readShd(file: string, opts: ReadShdOptions = {}): Promise<
         ts = timesDs.slice([[a, b]]) as unknown as ArrayLike<number>[];
         us = unitsDs.slice([[a, b]]) as unknown as ArrayLike<number>[];
       } catch (e) {
-        throw new DatasetFileError(file, `cannot read spikes of samples ${a}..${b - 1}: ${(e as Error).message}`);
+        throw new DatasetFileError(file, `cannot read the spikes of samples ${a}..${b - 1} (corrupt file?): ${hdf5Message(e)}`);
       }
       for (let k = 0; k < b - a; k++) {
         const i = a + k;
