@@ -25,4 +25,5 @@ export {
 } from "./synthetic/spikingDigits.js";
 export { ensureSpikingDigits, loadSpikingDigits, spikingDigitsKey, SPIKING_DIGITS_VERSION, type SpikingDigitsFiles } from "./synthetic/cache.js";
 export { fetchShd, parseMd5Sums, FetchError, SHD_BASE_URL, SHD_FILES, type FetchShdOptions, type FetchProgress, type FetchedFile } from "./fetch/fetchShd.js";
+export { loadSpikingTask, type SpikingTask, type SpikingTaskOptions } from "./tasks.js";
 // neuronio exports are added by the torchio branch
