@@ -116,9 +116,10 @@ export async function readShd(file: string, opts: ReadShdOptions = {}): Promise<
       if (ns !== n) throw new DatasetFileError(file, `not in the SHD schema: extra/speaker has ${ns} entries for ${n} samples`);
       speakers = readInts(file, "extra/speaker", speakerDs);
     }
-    // first pass over chunks: collect the per-sample arrays of one chunk, copy them into growing flat arrays
-    let times = new Float32Array(1 << 16);
-    let units = new Uint16Array(1 << 16);
+    // read `chunk` samples per HDF5 call, copy each chunk into its own flat
+    // arrays, concatenate once at the end (peak memory ≈ 2× the spikes)
+    const partsT: Float32Array[] = [];
+    const partsU: Uint16Array[] = [];
     const offsets = new Float64Array(n + 1);
     let total = 0;
     for (let a = 0; a < n; a += chunk) {
@@ -131,30 +132,42 @@ export async function readShd(file: string, opts: ReadShdOptions = {}): Promise<
       } catch (e) {
         throw new DatasetFileError(file, `cannot read the spikes of samples ${a}..${b - 1} (corrupt file?): ${hdf5Message(e)}`);
       }
+      let count = 0;
+      for (let k = 0; k < b - a; k++) {
+        if (ts[k].length !== us[k].length) throw new DatasetFileError(file, `sample ${a + k}: ${ts[k].length} spike times but ${us[k].length} units`);
+        count += ts[k].length;
+      }
+      const pt = new Float32Array(count);
+      const pu = new Uint16Array(count);
+      let o = 0;
       for (let k = 0; k < b - a; k++) {
         const i = a + k;
         const t = ts[k];
         const u = us[k];
-        if (t.length !== u.length) throw new DatasetFileError(file, `sample ${i}: ${t.length} spike times but ${u.length} units`);
-        if (total + t.length > times.length) {
-          let cap = times.length * 2;
-          while (cap < total + t.length) cap *= 2;
-          const nt = new Float32Array(cap); nt.set(times.subarray(0, total)); times = nt;
-          const nu2 = new Uint16Array(cap); nu2.set(units.subarray(0, total)); units = nu2;
-        }
         for (let j = 0; j < t.length; j++) {
           const tj = t[j];
           const uj = u[j];
           if (!(tj >= 0) || !Number.isFinite(tj)) throw new DatasetFileError(file, `sample ${i}: spike time ${tj} s is not a finite time ≥ 0`);
           if (!(uj >= 0 && uj < channels && Number.isInteger(uj))) throw new DatasetFileError(file, `sample ${i}: unit ${uj} is out of range [0, ${channels})`);
-          times[total + j] = tj;
-          units[total + j] = uj;
+          pt[o + j] = tj;
+          pu[o + j] = uj;
         }
-        total += t.length;
-        offsets[i + 1] = total;
+        o += t.length;
+        offsets[i + 1] = total + o;
       }
+      total += count;
+      partsT.push(pt);
+      partsU.push(pu);
     }
-    return { times: times.slice(0, total), units: units.slice(0, total), offsets, labels, speakers, channels, numClasses, source: file };
+    const times = new Float32Array(total);
+    const units = new Uint16Array(total);
+    let o = 0;
+    for (let p = 0; p < partsT.length; p++) {
+      times.set(partsT[p], o);
+      units.set(partsU[p], o);
+      o += partsT[p].length;
+    }
+    return { times, units, offsets, labels, speakers, channels, numClasses, source: file };
   } finally {
     try { f.close(); } catch { /* already closed */ }
   }
