@@ -12,7 +12,7 @@ export { subsetSamples, samplesFromLists, sampleCount, type SpikeSamples } from 
 export { readShd, type ReadShdOptions } from "./shd/read.js";
 export { writeShd, SHD_KEYS } from "./shd/write.js";
 export { splitTrainValid, splitBySpeakers, type Split, type SplitOptions } from "./shd/split.js";
-export { ShdDataset, type BinOptions } from "./shd/dataset.js";
+export { ShdDataset, checkIndices, type BinOptions } from "./shd/dataset.js";
 export { ShdAddingDataset, addingLabel, type AddingOptions } from "./shd/adding.js";
 export { spikeStats, type SpikeStats } from "./shd/stats.js";
 export {

@@ -143,6 +143,10 @@ async function downloadPart(url: string, part: string, name: string, o: FetchShd
   }
 }
 
+const wholeHdf5 = (p: string): boolean => {
+  try { checkHdf5File(p); return true; } catch { return false; }
+};
+
 export async function fetchShd(opts: FetchShdOptions): Promise<FetchedFile[]> {
   const baseUrl = (opts.baseUrl ?? SHD_BASE_URL).replace(/\/+$/, "");
   const files = opts.files ?? SHD_FILES;
@@ -177,7 +181,7 @@ export async function fetchShd(opts: FetchShdOptions): Promise<FetchedFile[]> {
       renameSync(part, gz);
       downloaded = true;
     }
-    if (downloaded || !existsSync(h5)) {
+    if (downloaded || !wholeHdf5(h5)) {
       opts.onProgress?.({ file: name, received: statSync(gz).size, total: statSync(gz).size, phase: "gunzip" });
       const tmp = `${h5}.tmp`;
       try {
