@@ -97,6 +97,13 @@ describe("readShd", () => {
       labels: { kind: "array", type: "uint16", data: [0, 1, 2] },
     });
     expect((await readError(d)).reason).toMatch(/spikes\/times has 2 samples, spikes\/units 2, labels 3/);
+    // spikes/times is a group
+    const g = join(tmp.dir, "group_times.h5");
+    writeHdf5(g, {
+      spikes: { kind: "group", children: { times: { kind: "group", children: {} }, units: { kind: "vlen", base: "uint16", length: 1, get: () => [1] } } },
+      labels: { kind: "array", type: "uint16", data: [0] },
+    });
+    expect((await readError(g)).reason).toMatch(/"spikes\/times" is a group, expected a dataset/);
     // a sample whose times and units differ in length
     const e = join(tmp.dir, "ragged.h5");
     writeHdf5(e, {

@@ -11,7 +11,7 @@
 // Every problem is reported as a DatasetFileError naming the file.
 import { DatasetFileError } from "../errors.js";
 import { checkHdf5File } from "../hdf5/inspect.js";
-import { h5wasm, hdf5Message, type H5Dataset, type H5File } from "../hdf5/h5wasm.js";
+import { h5wasm, hdf5Message, type H5Dataset, type H5File, type H5wasm } from "../hdf5/h5wasm.js";
 import type { SpikeSamples } from "./samples.js";
 
 export interface ReadShdOptions {
@@ -27,9 +27,12 @@ const H5T_INTEGER = 0;
 const H5T_FLOAT = 1;
 const H5T_VLEN = 9;
 
-function dataset(f: H5File, file: string, name: string, required: true): H5Dataset;
-function dataset(f: H5File, file: string, name: string, required: false): H5Dataset | null;
-function dataset(f: H5File, file: string, name: string, required: boolean): H5Dataset | null {
+const kindOf = (h5: H5wasm, o: unknown): string =>
+  o instanceof h5.Dataset ? "dataset" : o instanceof h5.Group ? "group" : o instanceof h5.Datatype ? "named datatype" : "link or unknown object";
+
+function dataset(h5: H5wasm, f: H5File, file: string, name: string, required: true): H5Dataset;
+function dataset(h5: H5wasm, f: H5File, file: string, name: string, required: false): H5Dataset | null;
+function dataset(h5: H5wasm, f: H5File, file: string, name: string, required: boolean): H5Dataset | null {
   let obj: unknown = null;
   try {
     obj = f.get(name);
@@ -38,20 +41,21 @@ function dataset(f: H5File, file: string, name: string, required: boolean): H5Da
   }
   if (obj === null || obj === undefined) {
     if (!required) return null;
-    throw new DatasetFileError(file, `not in the SHD schema: no dataset "${name}" (found: ${listNames(f).join(", ") || "nothing"})`);
+    throw new DatasetFileError(file, `not in the SHD schema: no dataset "${name}" (found: ${listNames(h5, f).join(", ") || "nothing"})`);
   }
-  if ((obj as { constructor: { name: string } }).constructor.name !== "Dataset") {
-    throw new DatasetFileError(file, `not in the SHD schema: "${name}" is a ${(obj as { constructor: { name: string } }).constructor.name}, expected a dataset (or its object header is corrupt)`);
+  if (!(obj instanceof h5.Dataset)) {
+    throw new DatasetFileError(file, `not in the SHD schema: "${name}" is a ${kindOf(h5, obj)}, expected a dataset (or its object header is corrupt)`);
   }
-  return obj as H5Dataset;
+  return obj;
 }
 
-function listNames(f: H5File): string[] {
+/** Top-level names and one level below, for error messages. */
+function listNames(h5: H5wasm, f: H5File): string[] {
   try {
     const out: string[] = [];
     for (const k of f.keys()) {
-      const o = f.get(k) as unknown as { keys?: () => string[] } | null;
-      if (o && typeof o.keys === "function" && (o as { constructor: { name: string } }).constructor.name === "Group") for (const c of o.keys()) out.push(`${k}/${c}`);
+      const o = f.get(k);
+      if (o instanceof h5.Group) for (const c of o.keys()) out.push(`${k}/${c}`);
       else out.push(k);
     }
     return out;
@@ -98,10 +102,10 @@ export async function readShd(file: string, opts: ReadShdOptions = {}): Promise<
     throw new DatasetFileError(file, `the HDF5 library cannot open it (corrupt file?): ${hdf5Message(e)}`);
   }
   try {
-    const timesDs = dataset(f, file, "spikes/times", true);
-    const unitsDs = dataset(f, file, "spikes/units", true);
-    const labelsDs = dataset(f, file, "labels", true);
-    const speakerDs = dataset(f, file, "extra/speaker", false);
+    const timesDs = dataset(h5, f, file, "spikes/times", true);
+    const unitsDs = dataset(h5, f, file, "spikes/units", true);
+    const labelsDs = dataset(h5, f, file, "labels", true);
+    const speakerDs = dataset(h5, f, file, "extra/speaker", false);
     const n = check1d(file, "spikes/times", timesDs, H5T_FLOAT, true);
     const nu = check1d(file, "spikes/units", unitsDs, H5T_INTEGER, true);
     const nl = check1d(file, "labels", labelsDs, H5T_INTEGER, false);
