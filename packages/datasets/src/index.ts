@@ -12,7 +12,7 @@ export { subsetSamples, samplesFromLists, sampleCount, type SpikeSamples } from 
 export { readShd, type ReadShdOptions } from "./shd/read.js";
 export { writeShd, SHD_KEYS } from "./shd/write.js";
 export { splitTrainValid, splitBySpeakers, type Split, type SplitOptions } from "./shd/split.js";
-export { ShdDataset, type BinOptions } from "./shd/dataset.js";
+export { ShdDataset, checkIndices, type BinOptions } from "./shd/dataset.js";
 export { ShdAddingDataset, addingLabel, type AddingOptions } from "./shd/adding.js";
 export { spikeStats, type SpikeStats } from "./shd/stats.js";
 export {
@@ -25,4 +25,5 @@ export {
 } from "./synthetic/spikingDigits.js";
 export { ensureSpikingDigits, loadSpikingDigits, spikingDigitsKey, SPIKING_DIGITS_VERSION, type SpikingDigitsFiles } from "./synthetic/cache.js";
 export { fetchShd, parseMd5Sums, FetchError, SHD_BASE_URL, SHD_FILES, type FetchShdOptions, type FetchProgress, type FetchedFile } from "./fetch/fetchShd.js";
+export { loadSpikingTask, type SpikingTask, type SpikingTaskOptions } from "./tasks.js";
 // neuronio exports are added by the torchio branch

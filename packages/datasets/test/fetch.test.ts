@@ -84,6 +84,12 @@ describe("fetchShd (loopback server)", () => {
     const [g] = await fetchShd({ dest, baseUrl: base, files: ["shd_train.h5.gz"], idleTimeoutMs: 5000 });
     expect(g.downloaded).toBe(false);
     expect(log.slice(before).map((r) => r.url)).toEqual(["/datasets/md5sums.txt"]);
+    // a damaged .h5 next to a good .gz is gunzipped again, without a download
+    writeFileSync(f.path, "broken");
+    const n = log.length;
+    const [h] = await fetchShd({ dest, baseUrl: base, files: ["shd_train.h5.gz"], md5: { "shd_train.h5.gz": md5 }, idleTimeoutMs: 5000 });
+    expect(log.length).toBe(n);
+    expect((await readShd(h.path)).labels.length).toBe(300);
   });
 
   it("resumes an interrupted download with an HTTP Range request", async () => {
