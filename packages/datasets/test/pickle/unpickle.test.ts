@@ -26,7 +26,7 @@ function checkPlain(v: Map<unknown, unknown>): void {
   expect(Array.isArray(nested[0]) && !isPyTuple(nested[0])).toBe(true);
   expect(isPyTuple(nested[1])).toBe(true);
   expect(nested[2]).toBeInstanceOf(Map);
-  const tk = [...v.keys()].find((k) => isPyTuple(k)) as number[];
+  const tk = [...v.keys()].find((k) => isPyTuple(k)) as unknown as number[];
   expect([...tk]).toEqual([1, 2]);
   expect(v.get(tk)).toBe("tuplekey");
 }
