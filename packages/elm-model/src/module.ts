@@ -8,7 +8,7 @@
 //   (e.g. `_proto_tau_m` when `learn_memory_tau` is false).
 // - The order of `stateDict()` is registration order per module (parameters and
 //   buffers interleaved as registered), then the children — the authors' order.
-import { Tensor, isFloatDType, type DType, type Device } from "@elm/core";
+import { Tensor, isFloatDType, zeros, type DType, type Device } from "@elm/core";
 
 /** A value `loadStateDict` accepts: a Tensor, or a plain `{ shape, data }` (fixtures, torch imports). */
 export type StateValue = Tensor | { shape: readonly number[]; data: ArrayLike<number> };
@@ -200,6 +200,7 @@ export abstract class Module {
 
   /** Moves every parameter and buffer to `device` (new leaf tensors; re-create optimizers after). */
   to(device: Device): this {
+    zeros([0], { device }); // throws (e.g. CudaUnavailableError) before anything moves
     return this.rebuild((t) => copyOf(t, t.dtype, device));
   }
 
