@@ -12,8 +12,8 @@
 // by the next save.
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { Tensor, loadSafetensors, saveSafetensors, type RngState } from "@elm/core";
-import { fsyncDir, fsyncFile, writeAtomicWith, writeFileAtomic, writeFileSynced } from "./atomic.js";
+import { Tensor, encodeSafetensors, loadSafetensors, type RngState } from "@elm/core";
+import { fsyncDir, writeFileAtomic, writeFileSynced } from "./atomic.js";
 import type { EpochRecord } from "./history.js";
 import type { OptimizerState } from "./optim/optimizer.js";
 
@@ -75,13 +75,9 @@ export function saveCheckpoint(out: string, ck: Omit<Checkpoint, "dir">): string
   const tmp = join(root, `.tmp-${name}`);
   mkdirSync(tmp);
   try {
-    const modelPath = join(tmp, "model.safetensors");
-    saveSafetensors(modelPath, ck.model, { format: "elm-trainer", kind: String(ck.config.model ?? "") });
-    fsyncFile(modelPath);
+    writeFileSynced(join(tmp, "model.safetensors"), encodeSafetensors(ck.model, { format: "elm-trainer", kind: String(ck.config.model ?? "") }));
     const o = optimizerTensors(ck.optimizer);
-    const optPath = join(tmp, "optimizer.safetensors");
-    saveSafetensors(optPath, o.tensors, o.meta);
-    fsyncFile(optPath);
+    writeFileSynced(join(tmp, "optimizer.safetensors"), encodeSafetensors(o.tensors, o.meta));
     writeFileSynced(join(tmp, "state.json"), JSON.stringify(ck.state));
     writeFileSynced(join(tmp, "config.json"), `${JSON.stringify(ck.config, null, 2)}\n`);
     fsyncDir(tmp);
@@ -132,5 +128,5 @@ export function loadCheckpointDir(dir: string): Checkpoint {
 
 /** Writes weights + config as a standalone model (best.safetensors / final), atomically. */
 export function saveModelFile(path: string, tensors: Record<string, Tensor>, metadata: Record<string, string>): void {
-  writeAtomicWith(path, (tmp) => saveSafetensors(tmp, tensors, metadata));
+  writeFileAtomic(path, encodeSafetensors(tensors, metadata));
 }
