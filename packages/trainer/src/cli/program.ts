@@ -20,7 +20,6 @@ export function makeProgram(): Command {
   addInfoCommand(program);
   addDataCommand(program);
   addPredictCommand(program);
-  for (const c of program.commands) c.exitOverride().showSuggestionAfterError(true);
   return program;
 }
 
@@ -28,7 +27,11 @@ export function makeProgram(): Command {
 export async function runCli(argv: string[], io: { err?: (s: string) => void } = {}): Promise<number> {
   const err = io.err ?? ((s: string) => process.stderr.write(s));
   const program = makeProgram();
-  program.configureOutput({ writeErr: err });
+  const configure = (c: Command): void => {
+    c.exitOverride().showSuggestionAfterError(true).configureOutput({ writeErr: err });
+    c.commands.forEach(configure);
+  };
+  configure(program);
   try {
     await program.parseAsync(argv, { from: "user" });
     return typeof process.exitCode === "number" ? process.exitCode : 0;
