@@ -7,6 +7,8 @@ export interface EpochRecord {
   trainMetric?: number;
   valLoss?: number;
   valMetric?: number;
+  /** Further validation metrics (e.g. somaRmse on NeuronIO). */
+  valExtra?: Record<string, number>;
   testLoss?: number;
   testMetric?: number;
   seconds: number;

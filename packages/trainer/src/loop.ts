@@ -57,6 +57,7 @@ export interface TrainOptions<B> {
 export interface EvalResult {
   loss: number;
   metric?: number;
+  extra?: Record<string, number>;
 }
 
 export interface TrainResult {
@@ -254,6 +255,7 @@ export async function train<B>(opts: TrainOptions<B>): Promise<TrainResult> {
         trainMetric: tr.metric,
         valLoss: valid?.loss,
         valMetric: valid?.metric,
+        ...(valid?.extra ? { valExtra: valid.extra } : {}),
         seconds,
         samplesPerSecond: samples / Math.max(1e-9, (performance.now() - t0) / 1000),
       };

@@ -13,7 +13,7 @@ export interface BatchSource<B> {
 export interface MetricAccumulator<B> {
   add(out: Tensor, batch: B, loss: number): void;
   /** Mean loss and the task metric so far (metric undefined when not computed). */
-  result(): { loss: number; metric?: number };
+  result(): { loss: number; metric?: number; extra?: Record<string, number> };
   state(): number[];
   load(s: number[]): void;
 }

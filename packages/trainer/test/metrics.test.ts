@@ -59,3 +59,26 @@ describe("losses", () => {
     expect(() => neuronIoLoss(out, { spike, soma }, 3, 1)).toThrow(/burn-in must be an integer in \[0, 3\), got 3/);
   });
 });
+
+describe("task accumulators", () => {
+  it("NeuronIO: AUC over post-burn-in steps, soma RMSE, mean loss", async () => {
+    const { NeuronIoAccumulator } = await import("../src/tasks/neuronio.js");
+    const acc = new NeuronIoAccumulator({ burnIn: 1, somaWeight: 1 }, true);
+    // B=1, T=4, channels (logit, soma); t=0 is burn-in (its logit would spoil the AUC)
+    const out = Tensor.fromArray([9, 0, -1, 1, 2, 2, 0.5, 3], [1, 4, 2], { dtype: "float64" });
+    const batch = { x: new Float32Array(4), shape: [1, 4, 1] as [number, number, number], spike: Float32Array.from([0, 0, 1, 0]), soma: Float32Array.from([0, 1, 2, 2]) };
+    acc.add(out, batch, 0.7);
+    const r = acc.result();
+    expect(r.loss).toBeCloseTo(0.7, 12);
+    expect(r.metric).toBe(1); // scores after burn-in: -1 (no), 2 (spike), 0.5 (no)
+    expect(r.extra!.somaRmse).toBeCloseTo(Math.sqrt((0 + 0 + 1) / 3), 12);
+  });
+  it("language modelling: bits per character from the mean per-step loss", async () => {
+    const { BpcAccumulator } = await import("../src/tasks/language.js");
+    const acc = new BpcAccumulator();
+    const b = (n: number) => ({ x: new Float32Array(0), shape: [1, n, 0] as [number, number, number], targets: new Int32Array(n) });
+    acc.add(Tensor.fromArray([0], [1]), b(2), Math.LN2);
+    acc.add(Tensor.fromArray([0], [1]), b(6), 3 * Math.LN2);
+    expect(acc.result().metric).toBeCloseTo((2 * 1 + 6 * 3) / 8, 12);
+  });
+});
