@@ -1,0 +1,48 @@
+// One training run from a validated config: data → task, model, loop.
+import { Rng } from "@elm/core";
+import { cpu } from "@elm/native";
+import type { TrainConfig } from "./config.js";
+import { buildClassificationTask } from "./data.js";
+import { train, type TrainResult } from "./loop.js";
+import { parameterCount, type TrainableModel } from "./model.js";
+import { buildModel } from "./models/build.js";
+import { makeProgress, type ProgressSink } from "./progress.js";
+import type { TrainTask } from "./task.js";
+
+export async function buildTask(c: TrainConfig): Promise<{ task: TrainTask<any>; source: string }> {
+  switch (c.task) {
+    case "shd":
+    case "shd-adding":
+      return buildClassificationTask(c);
+    case "neuronio":
+      throw new Error(
+        "--task neuronio: the NeuronIO training data loader is not available in this build (the trainer has the loss, AUC and RMSE; " +
+          "@elm/datasets does not yet export a NeuronIO batch source). Use 'elm predict' to run pre-trained NeuronIO models.",
+      );
+  }
+}
+
+export function applyThreads(threads: number): void {
+  if (threads > 0) cpu.setNumThreads(threads);
+}
+
+export async function runTraining(c: TrainConfig, opts: { progress?: ProgressSink; signal?: AbortSignal; handleSigint?: boolean } = {}): Promise<TrainResult & { model: TrainableModel }> {
+  applyThreads(c.threads);
+  const progress = opts.progress ?? makeProgress("accuracy", c.progress);
+  const { task, source } = await buildTask(c);
+  const model = buildModel(c, task.inputChannels, task.outputs, new Rng(c.seed).fork("init"));
+  progress.log(
+    `${task.name} from ${source}: ${task.train.steps} steps/epoch × ${c.epochs} epochs, batch ${c.batchSize}; ` +
+      `model ${model.kind} (${parameterCount(model)} parameters), ${c.optimizer} lr ${c.lr}, device ${c.device}, ${c.dtype}; out ${c.out}`,
+  );
+  const r = await train({
+    config: { ...c, plot: true },
+    model,
+    task,
+    runConfig: c as unknown as Record<string, unknown>,
+    progress,
+    signal: opts.signal,
+    handleSigint: opts.handleSigint,
+  });
+  return { ...r, model };
+}
