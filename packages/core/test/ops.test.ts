@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Tensor, Rng, dropout, ones, where, clamp, gather, indexSelect, embedding, softmax, sum, max, mean, bceWithLogits, mse } from "../src/index.js";
+import { Tensor, Rng, dropout, ones, where, clamp, gather, indexSelect, embedding, softmax, sum, max, mean, bceWithLogits, mse, crossEntropy } from "../src/index.js";
 
 const f64 = (v: number[], shape: number[]) => Tensor.fromArray(v, shape, { dtype: "float64" });
 const i32 = (v: number[], shape: number[]) => Tensor.fromArray(v, shape, { dtype: "int32" });
@@ -25,6 +25,9 @@ describe("ops: values and semantics", () => {
     expect(embedding(x, i32([1, 0], [2, 1])).shape).toEqual([2, 1, 3]);
     expect(() => gather(x, 1, i32([3, 0, 1, 1], [2, 2]))).toThrow(/index 3 at position 0 is out of range for axis 1 of size 3/);
     expect(() => indexSelect(x, 0, f64([0], [1]))).toThrow(/idx must be an int32 tensor/);
+    // plain Int32Array indices and targets are accepted too
+    expect(embedding(x, Int32Array.from([1])).toArray()).toEqual([4, 5, 6]);
+    expect(crossEntropy(x, Int32Array.from([2, 2])).item()).toBeCloseTo(crossEntropy(x, i32([2, 2], [2])).item(), 14);
   });
   it("reductions and softmax", () => {
     const x = f64([1, 2, 3, 4, 5, 6], [2, 3]);
