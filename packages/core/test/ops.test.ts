@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Tensor, Rng, dropout, ones, where, clamp, gather, indexSelect, embedding, softmax, sum, max, mean, bceWithLogits, mse, crossEntropy } from "../src/index.js";
+import { Tensor, Rng, dropout, ones, where, clamp, gather, indexSelect, embedding, softmax, sum, max, mean, bceWithLogits, mse, crossEntropy, argmax } from "../src/index.js";
 
 const f64 = (v: number[], shape: number[]) => Tensor.fromArray(v, shape, { dtype: "float64" });
 const i32 = (v: number[], shape: number[]) => Tensor.fromArray(v, shape, { dtype: "int32" });
@@ -35,6 +35,9 @@ describe("ops: values and semantics", () => {
     expect(sum(x, 1, true).shape).toEqual([2, 1]);
     expect(max(x, -1).toArray()).toEqual([3, 6]);
     expect(mean(x).item()).toBe(3.5);
+    expect(argmax(f64([1, 5, 5, 9, 0, 2], [2, 3]), 1).toArray()).toEqual([1, 0]);
+    expect(argmax(f64([1, 5, 5, 9, 0, 2], [2, 3]), 0, true).shape).toEqual([1, 3]);
+    expect(argmax(f64([1, 5, 5, 9, 0, 2], [2, 3]), 0).dtype).toBe("int32");
     const s = softmax(x, 1).toArray();
     expect(s[0] + s[1] + s[2]).toBeCloseTo(1, 14);
     expect(softmax(f64([1000, 0], [2])).toArray()).toEqual([1, 0]);
