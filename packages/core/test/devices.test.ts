@@ -13,6 +13,13 @@ describe("every op on every registered device against ref", () => {
     }
     expect(resolveKernelDevice("gather", "cpu")).toBe("ref");
   });
+  it("cuda registers matmul and the elementwise ops; the rest falls back to cpu, then ref", () => {
+    expect(resolveKernelDevice("matmul", "cuda")).toBe("cuda");
+    expect(resolveKernelDevice("silu", "cuda")).toBe("cuda");
+    expect(resolveKernelDevice("mul", "cuda")).toBe("cuda");
+    expect(resolveKernelDevice("softmax", "cuda")).toBe("cpu");
+    expect(resolveKernelDevice("gather", "cuda")).toBe("ref");
+  });
   it("int32 arithmetic on cpu falls back to exact integer math", () => {
     const a = Tensor.fromArray([7, -3], [2], { dtype: "int32", device: "cpu" });
     expect(add(a, mul(a, a)).toArray()).toEqual([56, 6]);
