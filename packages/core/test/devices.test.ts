@@ -33,10 +33,12 @@ describe("every op on every registered device against ref", () => {
   }
 });
 
-describe("every op's gradient against float64 finite differences", () => {
-  for (const spec of opSpecs) {
-    it(spec.name, () => {
-      expect(checkGradFiniteDifference(spec)).toBeLessThan(1e-4);
-    });
-  }
-});
+for (const device of testDevices()) {
+  describe(`every op's gradient against float64 finite differences on ${device}`, () => {
+    for (const spec of opSpecs) {
+      it(spec.name, () => {
+        expect(checkGradFiniteDifference(spec, { device })).toBeLessThan(1e-4);
+      });
+    }
+  });
+}
