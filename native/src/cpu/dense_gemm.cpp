@@ -234,7 +234,9 @@ void gemm_impl(std::int64_t m, std::int64_t n, std::int64_t k, MatView<T> A, Mat
 template <class T>
 void gemm(std::int64_t m, std::int64_t n, std::int64_t k, MatView<T> a, MatView<T> b, T* c,
           std::int64_t ldc, bool accumulate, bool threaded) {
-  gemm_impl<T>(m, n, k, a, b, c, ldc, accumulate, threaded && num_threads() > 1);
+  // below ~256k flops the pool's wake-up costs more than the second core gains
+  const bool big = 2.0 * double(m) * double(n) * double(k) >= 2.5e5;
+  gemm_impl<T>(m, n, k, a, b, c, ldc, accumulate, threaded && big && num_threads() > 1);
 }
 
 template <class T>
