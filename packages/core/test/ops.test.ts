@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import * as ops from "../src/index.js";
 import { Tensor, Rng, dropout, ones, where, clamp, gather, indexSelect, embedding, softmax, sum, max, mean, bceWithLogits, mse, crossEntropy, argmax } from "../src/index.js";
 
 const f64 = (v: number[], shape: number[]) => Tensor.fromArray(v, shape, { dtype: "float64" });
@@ -49,4 +50,17 @@ describe("ops: values and semantics", () => {
     expect(mse(f64([1, 2], [2]), f64([0, 0], [2]), f64([0, 1], [2])).item()).toBe(4);
     expect(() => mse(f64([1], [1]), f64([0], [1]), f64([0], [1]))).toThrow(/mask selects no elements/);
   });
+});
+
+describe("empty tensors", () => {
+  for (const device of ["ref", "cpu"] as const) {
+    it(`matmul, slice and sum handle zero-size dimensions on ${device}`, () => {
+      const { matmul, slice, sum } = ops;
+      const zeros = (s: number[]) => ops.zeros(s, { device });
+      expect(matmul(zeros([2, 0, 3]), zeros([3, 4])).shape).toEqual([2, 0, 4]);
+      expect(matmul(zeros([2, 0]), zeros([0, 3])).toArray()).toEqual([0, 0, 0, 0, 0, 0]);
+      expect(slice(zeros([2, 3]), 1, 1, 1).shape).toEqual([2, 0]);
+      expect(sum(zeros([0, 3]), 0).toArray()).toEqual([0, 0, 0]);
+    });
+  }
 });
