@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "cpu/parallel.h"
+#include "cpu/elm_network_simd.h"
 #include "elm/activations.h"
 
 namespace elm::cpu {
@@ -34,21 +35,41 @@ Chunks batch_chunks(int B) {
   return {(B + rows - 1) / rows, rows};
 }
 
-// Every neuron's MLP weights transposed to [N][in][out] (forward products run over out).
+// Padded widths of the MLP layers (multiples of the SIMD width).
+template <class T>
+struct LayerPads {
+  int in[kMaxMlpLayers], out[kMaxMlpLayers], max;
+  explicit LayerPads(const NetworkDims& d) : max(0) {
+    for (int l = 0; l <= d.lMlp; ++l) {
+      in[l] = simd::pad_to(d.layerIn(l), simd::V<T>::L);
+      out[l] = simd::pad_to(d.layerOut(l), simd::V<T>::L);
+      max = std::max(max, std::max(in[l], out[l]));
+    }
+  }
+};
+
+// Every neuron's MLP weights, packed and zero-padded: forward [N][in][outPad]
+// (products run over outputs), backward [N][out][inPad] (over inputs).
 template <class T>
 struct PackedMlp {
-  std::vector<T> wt[kMaxMlpLayers];
-  PackedMlp(const NetworkDims& d, const NetworkInputs<T>& p) {
+  std::vector<T> w[kMaxMlpLayers];
+  PackedMlp(const NetworkDims& d, const NetworkInputs<T>& p, const LayerPads<T>& pad, bool transpose) {
     for (int l = 0; l <= d.lMlp; ++l) {
       const int nIn = d.layerIn(l), nOut = d.layerOut(l);
       const index_t per = static_cast<index_t>(nIn) * nOut;
-      wt[l].resize(static_cast<size_t>(d.N * per));
-      T* dst = wt[l].data();
+      const int ld = transpose ? pad.out[l] : pad.in[l];
+      const index_t perPad = static_cast<index_t>(transpose ? nIn : nOut) * ld;
+      w[l].assign(static_cast<size_t>(d.N * perPad), T(0));
+      T* dst = w[l].data();
       const T* src = p.mlpW[l];
       parallel_for(d.N, 8, [&](std::int64_t i0, std::int64_t i1) {
         for (std::int64_t i = i0; i < i1; ++i)
           for (int o = 0; o < nOut; ++o)
-            for (int q = 0; q < nIn; ++q) dst[i * per + static_cast<index_t>(q) * nOut + o] = src[i * per + static_cast<index_t>(o) * nIn + q];
+            for (int q = 0; q < nIn; ++q) {
+              const T v = src[i * per + static_cast<index_t>(o) * nIn + q];
+              if (transpose) dst[i * perPad + static_cast<index_t>(q) * ld + o] = v;
+              else dst[i * perPad + static_cast<index_t>(o) * ld + q] = v;
+            }
       });
     }
   }
@@ -64,69 +85,26 @@ void build_z(const NetworkDims& d, const NetworkInputs<T>& p, const T* y, int b,
   else std::fill(z + d.dIn, z + d.dZ(), T(0));
 }
 
-// a_r[o] += Σ_q h_r[q]·WT[q][o] for the R rows (WT [nIn][nOut]).
-template <class T>
-inline void rows_times_wt(int R, int nIn, int nOut, const T* __restrict WT, T* const* h, T* const* a) {
-  for (int q = 0; q < nIn; ++q) {
-    const T* __restrict w = WT + static_cast<index_t>(q) * nOut;
-    for (int r = 0; r < R; ++r) {
-      const T hq = h[r][q];
-      T* __restrict ar = a[r];
-      for (int o = 0; o < nOut; ++o) ar[o] += hq * w[o];
-    }
-  }
-}
-
-// Backward of one linear layer for R rows: gb += Σ_r dA_r, gW[o][:] += Σ_r dA_r[o]·h_r,
-// and (when dH) dH_r = Wᵀ dA_r (W [nOut][nIn]).
-template <class T>
-inline void rows_linear_backward(int R, int nIn, int nOut, const T* __restrict W, T* const* h, T* const* dA,
-                                 T* __restrict gW, T* __restrict gb, T* const* dH) {
-  for (int o = 0; o < nOut; ++o) {
-    T* __restrict grow = gW + static_cast<index_t>(o) * nIn;
-    T sb = T(0);
-    for (int r = 0; r < R; ++r) {
-      const T g = dA[r][o];
-      sb += g;
-      const T* __restrict hr = h[r];
-      for (int q = 0; q < nIn; ++q) grow[q] += g * hr[q];
-    }
-    gb[o] += sb;
-  }
-  if (!dH) return;
-  for (int r = 0; r < R; ++r) {
-    T* __restrict dh = dH[r];
-    std::fill(dh, dh + nIn, T(0));
-    const T* __restrict da = dA[r];
-    for (int o = 0; o < nOut; ++o) {
-      const T g = da[o];
-      const T* __restrict wrow = W + static_cast<index_t>(o) * nIn;
-      for (int q = 0; q < nIn; ++q) dh[q] += g * wrow[q];
-    }
-  }
-}
-
-// Per-worker buffers of a chunk of R rows.
+// Per-worker buffers of a chunk of R rows; row buffers padded (zeros past the data).
 template <class T>
 struct ChunkScratch {
-  int R;
-  std::vector<T> z, h0, out, dA, dH, dm;
-  ChunkScratch(const NetworkDims& d, int R_) : R(R_) {
-    const int wMax = std::max(d.hIn(), std::max(d.dMlp, d.dM));
+  int R, ld;
+  std::vector<T> z, h0, bufA, bufB, dm;
+  ChunkScratch(const NetworkDims& d, const LayerPads<T>& pad, int R_) : R(R_), ld(pad.max) {
     z.resize(static_cast<size_t>(R) * d.dZ());
-    h0.resize(static_cast<size_t>(R) * d.hIn());
-    out.resize(static_cast<size_t>(R) * d.dM);
-    dA.resize(static_cast<size_t>(R) * wMax);
-    dH.resize(static_cast<size_t>(R) * wMax);
+    h0.assign(static_cast<size_t>(R) * ld, T(0));
+    bufA.assign(static_cast<size_t>(R) * ld, T(0));
+    bufB.assign(static_cast<size_t>(R) * ld, T(0));
     dm.resize(static_cast<size_t>(R) * d.dM);
   }
+  T* row(std::vector<T>& v, int r) { return v.data() + static_cast<index_t>(r) * ld; }
 };
 
 constexpr int kMaxRows = 64;  // rows of a chunk processed together (larger chunks are split)
 
 template <class T>
-void forward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const PackedMlp<T>& pk, const NetworkSaved<T>& s,
-                  int b0, int R, ChunkScratch<T>& S) {
+void forward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const PackedMlp<T>& pk, const LayerPads<T>& pad,
+                  const NetworkSaved<T>& s, int b0, int R, ChunkScratch<T>& S) {
   const int kc = d.kc(), hid = d.hidden();
   T* hIn[kMaxRows];
   T* acc[kMaxRows];
@@ -146,7 +124,7 @@ void forward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const PackedM
         const T* bPrev = t > 0 ? s.b + (cur[r] - d.N) * d.dTree : (p.b0 ? p.b0 + init * d.dTree : nullptr);
         const T* mPrev = t > 0 ? s.m + (cur[r] - d.N) * d.dM : (p.m0 ? p.m0 + init * d.dM : nullptr);
         const T* z = S.z.data() + static_cast<index_t>(r) * d.dZ();
-        T* h0 = S.h0.data() + static_cast<index_t>(r) * d.hIn();
+        T* h0 = S.row(S.h0, r);
         T* bNow = s.b + cur[r] * d.dTree;
         // b_t = κ_b ⊙ b_{t−1} + branch_sum(w ⊙ z_t[src])   (ELM_SPEC §4)
         for (int br = 0; br < d.dTree; ++br) {
@@ -162,22 +140,24 @@ void forward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const PackedM
         for (int k = 0; k < d.dM; ++k) h0[d.dTree + k] = mPrev ? kappaM[k] * mPrev[k] : T(0);
         hIn[r] = h0;
       }
-      // Δm = ctanh(MLP([b_t ; κ_m ⊙ m_{t−1}]))
+      // Δm = ctanh(MLP([b_t ; κ_m ⊙ m_{t−1}])): layer l reads hIn, writes acc (padded rows)
       for (int l = 0; l <= d.lMlp; ++l) {
         const int nIn = d.layerIn(l), nOut = d.layerOut(l);
-        const T* WT = pk.wt[l].data() + static_cast<index_t>(i) * nIn * nOut;
         const T* bias = p.mlpB[l] + static_cast<index_t>(i) * nOut;
         for (int r = 0; r < R; ++r) {
-          acc[r] = l < d.lMlp ? s.pre + cur[r] * hid + static_cast<index_t>(l) * d.dMlp
-                              : S.out.data() + static_cast<index_t>(r) * d.dM;
+          acc[r] = S.row(l % 2 == 0 ? S.bufA : S.bufB, r);
           std::memcpy(acc[r], bias, sizeof(T) * nOut);
+          std::fill(acc[r] + nOut, acc[r] + pad.out[l], T(0));
         }
-        rows_times_wt(R, nIn, nOut, WT, hIn, acc);
+        simd::product(R, nIn, pk.w[l].data() + static_cast<index_t>(i) * nIn * pad.out[l], pad.out[l], hIn, acc);
         if (l < d.lMlp) {
           for (int r = 0; r < R; ++r) {
-            T* post = s.post + cur[r] * hid + static_cast<index_t>(l) * d.dMlp;
-            for (int o = 0; o < nOut; ++o) post[o] = activate(d.act, acc[r][o]);
-            hIn[r] = post;
+            // the CPU path keeps only the pre-activations (its backward recomputes act(pre));
+            // the post region of `saved` stays untouched (never paged in)
+            T* pre = s.pre + cur[r] * hid + static_cast<index_t>(l) * d.dMlp;
+            std::memcpy(pre, acc[r], sizeof(T) * nOut);
+            for (int o = 0; o < nOut; ++o) acc[r][o] = activate(d.act, acc[r][o]);  // act(0) = 0 in the padding
+            hIn[r] = acc[r];
           }
         }
       }
@@ -185,8 +165,8 @@ void forward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const PackedM
       const T* gain = p.gain + static_cast<index_t>(i) * d.dM;
       const T* wY = p.wY + static_cast<index_t>(i) * d.dAxon * d.dM;
       for (int r = 0; r < R; ++r) {
-        const T* h0 = S.h0.data() + static_cast<index_t>(r) * d.hIn();
-        const T* o = S.out.data() + static_cast<index_t>(r) * d.dM;
+        const T* h0 = S.row(S.h0, r);
+        const T* o = acc[r];
         T* dlt = s.deltaM + cur[r] * d.dM;
         T* mNow = s.m + cur[r] * d.dM;
         for (int k = 0; k < d.dM; ++k) {
@@ -205,14 +185,14 @@ void forward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const PackedM
 }
 
 template <class T>
-void backward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const NetworkSaved<T>& s, const T* dY,
-                   const NetworkReaders& rd, T* slot, T* dbStep, const NetworkGradOut<T>& out, int b0, int R,
-                   ChunkScratch<T>& S) {
+void backward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const PackedMlp<T>& pk, const LayerPads<T>& pad,
+                   const NetworkSaved<T>& s, const T* dY, const NetworkReaders& rd, T* slot, T* const* gWpad,
+                   T* dbStep, const NetworkGradOut<T>& out, int b0, int R, ChunkScratch<T>& S) {
   const int kc = d.kc(), hid = d.hidden();
-  const int wMax = std::max(d.hIn(), std::max(d.dMlp, d.dM));
   T* dMc = out.dM0;  // the carried gradients live in dB0, dM0, dY0 until they are those
   T* dBc = out.dB0;
   T* dYc = out.dY0;
+  std::vector<T> hbuf(static_cast<size_t>(R) * S.ld, T(0));  // padded copies of the posts
   T* hIn[kMaxRows];
   T* dA[kMaxRows];
   T* dH[kMaxRows];
@@ -234,7 +214,7 @@ void backward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const Networ
         const T* mNow = s.m + cur[r] * d.dM;
         const T* dlt = s.deltaM + cur[r] * d.dM;
         T* dm = S.dm.data() + static_cast<index_t>(r) * d.dM;
-        T* h0 = S.h0.data() + static_cast<index_t>(r) * d.hIn();
+        T* h0 = S.row(S.h0, r);
         // y_t = W_y m_t + b_y
         std::memcpy(dm, dMc + init * d.dM, sizeof(T) * d.dM);
         for (int a = 0; a < d.dAxon; ++a) {
@@ -249,8 +229,8 @@ void backward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const Networ
           }
         }
         // m_t = κ_m ⊙ m_{t−1} + gain ⊙ Δm,  Δm = ctanh(out)
-        dA[r] = S.dA.data() + static_cast<index_t>(r) * wMax;
-        dH[r] = S.dH.data() + static_cast<index_t>(r) * wMax;
+        dA[r] = S.row(S.bufA, r);
+        dH[r] = S.row(S.bufB, r);
         for (int k = 0; k < d.dM; ++k) {
           g.gain[k] += dm[k] * dlt[k];
           dA[r][k] = dm[k] * gain[k] * ctanh_grad_from_output(dlt[k]);
@@ -258,19 +238,28 @@ void backward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const Networ
         std::memcpy(h0, s.b + cur[r] * d.dTree, sizeof(T) * d.dTree);
         for (int k = 0; k < d.dM; ++k) h0[d.dTree + k] = mPrev ? kappaM[k] * mPrev[k] : T(0);
       }
-      // MLP backward, layer lMlp … 0
+      // MLP backward, layer lMlp … 0 (dA: ∂L/∂ this layer's output, dH: ∂L/∂ its input)
       for (int l = d.lMlp; l >= 0; --l) {
         const int nIn = d.layerIn(l), nOut = d.layerOut(l);
         for (int r = 0; r < R; ++r) {
-          hIn[r] = l == 0 ? S.h0.data() + static_cast<index_t>(r) * d.hIn()
-                          : s.post + cur[r] * hid + static_cast<index_t>(l - 1) * d.dMlp;
+          if (l == 0) {
+            hIn[r] = S.row(S.h0, r);
+          } else {
+            hIn[r] = hbuf.data() + static_cast<index_t>(r) * S.ld;
+            const T* pre = s.pre + cur[r] * hid + static_cast<index_t>(l - 1) * d.dMlp;
+            for (int q = 0; q < nIn; ++q) hIn[r][q] = activate(d.act, pre[q]);
+          }
+          T* gb = g.mlp.b[l];
+          for (int o = 0; o < nOut; ++o) gb[o] += dA[r][o];
+          std::fill(dH[r], dH[r] + pad.in[l], T(0));
         }
-        rows_linear_backward(R, nIn, nOut, p.mlpW[l] + static_cast<index_t>(i) * nOut * nIn, hIn, dA, g.mlp.w[l],
-                             g.mlp.b[l], dH);
+        simd::outer(R, nOut, gWpad[l] + static_cast<index_t>(i) * nOut * pad.in[l], pad.in[l], dA, hIn);
+        simd::product(R, nOut, pk.w[l].data() + static_cast<index_t>(i) * nOut * pad.in[l], pad.in[l], dA, dH);
         if (l > 0) {
           for (int r = 0; r < R; ++r) {
             const T* pre = s.pre + cur[r] * hid + static_cast<index_t>(l - 1) * d.dMlp;
             for (int q = 0; q < nIn; ++q) dH[r][q] *= activate_grad(d.act, pre[q]);
+            // stale values past nIn in dA's next use are never read (reads stop at nOut)
           }
         }
         for (int r = 0; r < R; ++r) std::swap(dA[r], dH[r]);
@@ -292,23 +281,30 @@ void backward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const Networ
         }
         T* dBci = dBc + init * d.dTree;
         T* dbNow = dbStep + init * d.dTree;
-        const T* z = S.z.data() + static_cast<index_t>(r) * d.dZ();
         for (int br = 0; br < d.dTree; ++br) {
           const T db = dh0[br] + dBci[br];
           if (bPrev) g.kappaB[br] += db * bPrev[br];
           dBci[br] = db * kappaB[br];
           dbNow[br] = db;
-          for (int e = 0; e < d.dBrch; ++e) {
-            const int j = br * d.dBrch + e;
-            g.w[j] += db * z[src[j]];
-          }
+        }
+      }
+      // ∂L/∂w[j] += Σ_r ∂L/∂b_t[⌊j/dBrch⌋]·z_t[src[j]]
+      for (int br = 0; br < d.dTree; ++br) {
+        T dbr[kMaxRows];
+        for (int r = 0; r < R; ++r) dbr[r] = dbStep[(static_cast<index_t>(b0 + r) * d.N + i) * d.dTree + br];
+        for (int e = 0; e < d.dBrch; ++e) {
+          const int j = br * d.dBrch + e;
+          const std::int32_t sj = src[j];
+          T acc = T(0);
+          for (int r = 0; r < R; ++r) acc += dbr[r] * S.z[static_cast<index_t>(r) * d.dZ() + sj];
+          g.w[j] += acc;
         }
       }
     }
     // ∂L/∂z_t: dx[b,t,:] and ∂L/∂y_{t−1} (read by step t−1)
     for (int r = 0; r < R; ++r) {
       for (int k = 0; k < d.dZ(); ++k) {
-        network_dz_store(d, network_dz(d, p, rd.start.data(), rd.readers.data(), dbStep, b0 + r, k), out.dx, dYc,
+        network_dz_store(d, network_dz(d, p, rd.start.data(), rd.readers.data(), rd.branch.data(), dbStep, b0 + r, k), out.dx, dYc,
                          b0 + r, t, k);
       }
     }
@@ -320,15 +316,16 @@ void backward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const Networ
 template <class T>
 void elm_network_forward(const NetworkDims& d, const NetworkInputs<T>& p, T* y, T* bT, T* mT, T* yT, T* saved) {
   const NetworkSaved<T> s = network_saved_views(d, saved, y);
-  const PackedMlp<T> pk(d, p);
+  const LayerPads<T> pad(d);
+  const PackedMlp<T> pk(d, p, pad, /*transpose=*/true);
   const Chunks ch = batch_chunks(d.B);
   parallel_for(ch.count, 1, [&](std::int64_t c0, std::int64_t c1) {
     for (std::int64_t c = c0; c < c1; ++c) {
       const int cb0 = static_cast<int>(c) * ch.rows, cb1 = std::min(d.B, cb0 + ch.rows);
       for (int b0 = cb0; b0 < cb1; b0 += kMaxRows) {
         const int R = std::min(kMaxRows, cb1 - b0);
-        ChunkScratch<T> S(d, R);
-        forward_rows(d, p, pk, s, b0, R, S);
+        ChunkScratch<T> S(d, pad, R);
+        forward_rows(d, p, pk, pad, s, b0, R, S);
       }
     }
   });
@@ -351,14 +348,32 @@ void elm_network_backward(const NetworkDims& d, const NetworkInputs<T>& p, const
   if (dMT) std::memcpy(out.dM0, dMT, sizeof(T) * nM); else std::fill(out.dM0, out.dM0 + nM, T(0));
   if (dYT) std::memcpy(out.dY0, dYT, sizeof(T) * nY); else std::fill(out.dY0, out.dY0 + nY, T(0));
   std::vector<T> dbStep(static_cast<size_t>(nB), T(0));
+  const LayerPads<T> pad(d);
+  const PackedMlp<T> pk(d, p, pad, /*transpose=*/false);
   parallel_for(ch.count, 1, [&](std::int64_t c0, std::int64_t c1) {
     for (std::int64_t c = c0; c < c1; ++c) {
       T* slot = slots.data() + c * slotLen;
+      // this chunk's MLP weight gradients, padded like the packed weights; added into its slot at the end
+      std::vector<T> gW[kMaxMlpLayers];
+      T* gWp[kMaxMlpLayers] = {};
+      for (int l = 0; l <= d.lMlp; ++l) {
+        gW[l].assign(static_cast<size_t>(d.N) * d.layerOut(l) * pad.in[l], T(0));
+        gWp[l] = gW[l].data();
+      }
       const int cb0 = static_cast<int>(c) * ch.rows, cb1 = std::min(d.B, cb0 + ch.rows);
       for (int b0 = cb0; b0 < cb1; b0 += kMaxRows) {
         const int R = std::min(kMaxRows, cb1 - b0);
-        ChunkScratch<T> S(d, R);
-        backward_rows(d, p, s, dY, rd, slot, dbStep.data(), out, b0, R, S);
+        ChunkScratch<T> S(d, pad, R);
+        backward_rows(d, p, pk, pad, s, dY, rd, slot, gWp, dbStep.data(), out, b0, R, S);
+      }
+      for (int i = 0; i < d.N; ++i) {
+        const NetworkGradSlot<T> g = network_grad_slot(d, slot, i);
+        for (int l = 0; l <= d.lMlp; ++l) {
+          const int nIn = d.layerIn(l), nOut = d.layerOut(l);
+          const T* src = gWp[l] + static_cast<index_t>(i) * nOut * pad.in[l];
+          for (int o = 0; o < nOut; ++o)
+            for (int q = 0; q < nIn; ++q) g.mlp.w[l][static_cast<index_t>(o) * nIn + q] += src[static_cast<index_t>(o) * pad.in[l] + q];
+        }
       }
     }
   });
