@@ -269,17 +269,14 @@ ELM_HD void network_backward_sample(const NetworkDims& d, const NetworkInputs<T>
 }
 
 // ∂L/∂z_t[k] for row b: Σ over the synapses (i, j) reading z[k] of w[i,j]·∂L/∂b^i_t[⌊j/dBrch⌋].
-// readers: the synapses (i·kc + j) grouped by the z entry they read (CSR, see network_host.h).
+// readers: the synapse ids q = i·kc + j grouped by the z entry they read (CSR, see
+// network_host.h); readerBranch: i·dTree + ⌊j/dBrch⌋ of each (no division here).
 template <class T>
 ELM_HD T network_dz(const NetworkDims& d, const NetworkInputs<T>& p, const std::int32_t* readerStart,
-                    const std::int32_t* readers, const T* dbStep, int b, int k) {
+                    const std::int32_t* readers, const std::int32_t* readerBranch, const T* dbStep, int b, int k) {
   T acc = T(0);
-  const int kc = d.kc();
-  for (std::int32_t r = readerStart[k]; r < readerStart[k + 1]; ++r) {
-    const std::int32_t q = readers[r];
-    const int i = q / kc, j = q % kc;
-    acc += p.w[q] * dbStep[(static_cast<index_t>(b) * d.N + i) * d.dTree + j / d.dBrch];
-  }
+  const T* db = dbStep + static_cast<index_t>(b) * d.N * d.dTree;
+  for (std::int32_t r = readerStart[k]; r < readerStart[k + 1]; ++r) acc += p.w[readers[r]] * db[readerBranch[r]];
   return acc;
 }
 

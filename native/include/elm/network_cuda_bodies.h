@@ -31,6 +31,7 @@ struct NetworkBackwardBuffers {
   T* dx;                      // [B,T,dIn]
   const std::int32_t* readerStart;  // [dZ+1]
   const std::int32_t* readers;      // [N·kc]
+  const std::int32_t* readerBranch; // [N·kc]
 };
 
 ELM_HD index_t network_samples(const NetworkDims& d) { return static_cast<index_t>(d.B) * d.N; }
@@ -62,7 +63,7 @@ ELM_HD void network_dz_body(const NetworkDims& d, const NetworkInputs<T>& p, con
   const index_t q = static_cast<index_t>(block) * blockDim + thread;
   if (q >= static_cast<index_t>(d.B) * d.dZ()) return;
   const int b = static_cast<int>(q / d.dZ()), k = static_cast<int>(q % d.dZ());
-  network_dz_store(d, network_dz(d, p, g.readerStart, g.readers, g.dbStep, b, k), g.dx, g.dYc, b, t, k);
+  network_dz_store(d, network_dz(d, p, g.readerStart, g.readers, g.readerBranch, g.dbStep, b, k), g.dx, g.dYc, b, t, k);
 }
 
 // slots[0][q] ← Σ_b slots[b][q]

@@ -14,6 +14,7 @@ namespace elm {
 struct NetworkReaders {
   std::vector<std::int32_t> start;    // [dZ+1]
   std::vector<std::int32_t> readers;  // [N·kc] synapse ids i·kc + j, by z entry then id
+  std::vector<std::int32_t> branch;   // [N·kc] i·dTree + ⌊j/dBrch⌋ of each reader
 };
 
 // src must already be checked to lie in [0, dZ).
@@ -26,6 +27,11 @@ inline NetworkReaders network_readers(const NetworkDims& d, const std::int32_t* 
   for (int k = 0; k < d.dZ(); ++k) r.start[k + 1] += r.start[k];
   std::vector<std::int32_t> fill(r.start.begin(), r.start.end() - 1);
   for (std::int64_t q = 0; q < n; ++q) r.readers[static_cast<size_t>(fill[src[q]]++)] = static_cast<std::int32_t>(q);
+  r.branch.resize(static_cast<size_t>(n));
+  for (std::int64_t e = 0; e < n; ++e) {
+    const std::int32_t q = r.readers[static_cast<size_t>(e)];
+    r.branch[static_cast<size_t>(e)] = (q / d.kc()) * d.dTree + (q % d.kc()) / d.dBrch;
+  }
   return r;
 }
 

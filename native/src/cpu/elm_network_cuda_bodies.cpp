@@ -43,7 +43,7 @@ void elm_network_backward_cuda_bodies(const NetworkDims& d, const NetworkInputs<
   if (dYT) std::memcpy(dYc.data(), dYT, sizeof(T) * nY);
   std::vector<T> slots(static_cast<size_t>(d.B * d.slotLength()), T(0));
   const NetworkBackwardBuffers<T> g{dY, dYc.data(), dBc.data(), dMc.data(), dbStep.data(), slots.data(), out.dx,
-                                    rd.start.data(), rd.readers.data()};
+                                    rd.start.data(), rd.readers.data(), rd.branch.data()};
   std::vector<T> shared(static_cast<size_t>(kBlock) * d.backwardScratch());
   const int blocksA = blocks_for(network_samples(d));
   const int blocksZ = blocks_for(static_cast<index_t>(d.B) * d.dZ());

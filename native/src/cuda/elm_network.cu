@@ -181,7 +181,8 @@ void elm_network_backward_cuda(const NetworkDims& d, const NetworkInputs<T>& p, 
   const NetworkReaders rd = network_readers(d, p.src);
   DeviceBuf<std::int32_t> rStart(rd.start.data(), static_cast<std::int64_t>(rd.start.size()), "cudaMemcpy(readers)");
   DeviceBuf<std::int32_t> rIds(rd.readers.data(), static_cast<std::int64_t>(rd.readers.size()), "cudaMemcpy(readers)");
-  const NetworkBackwardBuffers<T> g{dUp.ptr, dYc.ptr, dBc.ptr, dMc.ptr, dbStep.ptr, slots.ptr, dx.ptr, rStart.ptr, rIds.ptr};
+  DeviceBuf<std::int32_t> rBranch(rd.branch.data(), static_cast<std::int64_t>(rd.branch.size()), "cudaMemcpy(readers)");
+  const NetworkBackwardBuffers<T> g{dUp.ptr, dYc.ptr, dBc.ptr, dMc.ptr, dbStep.ptr, slots.ptr, dx.ptr, rStart.ptr, rIds.ptr, rBranch.ptr};
   const Launch LA = plan(network_samples(d), d.backwardScratch(), sizeof(T));
   DeviceBuf<T> ws(LA.globalScratch ? static_cast<std::int64_t>(LA.blocks) * LA.threads * d.backwardScratch() : 0,
                   "cudaMalloc(scratch)");

@@ -1,0 +1,122 @@
+// Register-blocked products of the ELM Network CPU kernel: the per-neuron MLP
+// layers for a block of RB ≤ 4 batch rows, with the accumulators held in SIMD
+// registers (GCC/Clang vector extensions: 64-byte vectors, AVX-512 where the
+// addon is built for it, two AVX2 halves otherwise). Matrices are packed with
+// their contiguous dimension padded to a multiple of the vector width (zeros),
+// so there are no tail loops; row buffers are padded the same way.
+#pragma once
+#include <cstdint>
+#include <cstring>
+
+namespace elm::cpu::simd {
+
+template <class T>
+struct V {
+  typedef T type __attribute__((vector_size(64)));
+  static constexpr int L = 64 / sizeof(T);
+};
+
+template <class T>
+inline typename V<T>::type load(const T* p) {
+  typename V<T>::type v;
+  std::memcpy(&v, p, sizeof(v));
+  return v;
+}
+template <class T>
+inline void store(T* p, typename V<T>::type v) {
+  std::memcpy(p, &v, sizeof(v));
+}
+template <class T>
+inline typename V<T>::type splat(T x) {
+  typename V<T>::type v = {};
+  return v + x;
+}
+
+inline int pad_to(int n, int L) { return (n + L - 1) / L * L; }
+
+// acc_r[o0 … o0+OB·L) += Σ_q a_r[q] · M[q][o0 …]   for r < RB
+// M [K][ld] (padded), a_r [K], acc_r padded.
+template <class T, int RB, int OB>
+inline void block_product(int K, const T* __restrict M, int ld, const T* const* a, T* const* acc, int o0) {
+  using VT = typename V<T>::type;
+  constexpr int L = V<T>::L;
+  VT s[RB][OB];
+  for (int r = 0; r < RB; ++r)
+    for (int b = 0; b < OB; ++b) s[r][b] = load(acc[r] + o0 + b * L);
+  for (int q = 0; q < K; ++q) {
+    VT m[OB];
+    const T* row = M + static_cast<std::int64_t>(q) * ld + o0;
+    for (int b = 0; b < OB; ++b) m[b] = load(row + b * L);
+    for (int r = 0; r < RB; ++r) {
+      const VT x = splat(a[r][q]);
+      for (int b = 0; b < OB; ++b) s[r][b] += x * m[b];
+    }
+  }
+  for (int r = 0; r < RB; ++r)
+    for (int b = 0; b < OB; ++b) store(acc[r] + o0 + b * L, s[r][b]);
+}
+
+// acc_r[0 … ld) += Σ_q a_r[q] · M[q][:] for RB rows (ld a multiple of L).
+template <class T, int RB>
+inline void rows_product(int K, const T* M, int ld, const T* const* a, T* const* acc) {
+  constexpr int L = V<T>::L;
+  int o0 = 0;
+  for (; o0 + 2 * L <= ld; o0 += 2 * L) block_product<T, RB, 2>(K, M, ld, a, acc, o0);
+  for (; o0 < ld; o0 += L) block_product<T, RB, 1>(K, M, ld, a, acc, o0);
+}
+
+// Any number of rows: blocks of 4, then the rest.
+template <class T>
+inline void product(int R, int K, const T* M, int ld, T* const* a, T* const* acc) {
+  int r = 0;
+  for (; r + 4 <= R; r += 4) rows_product<T, 4>(K, M, ld, a + r, acc + r);
+  switch (R - r) {
+    case 3: rows_product<T, 3>(K, M, ld, a + r, acc + r); break;
+    case 2: rows_product<T, 2>(K, M, ld, a + r, acc + r); break;
+    case 1: rows_product<T, 1>(K, M, ld, a + r, acc + r); break;
+    default: break;
+  }
+}
+
+// G[o][i0 …] += Σ_r g_r[o] · h_r[i0 …]  for o < nOut (G [nOut][ld], h_r padded).
+template <class T, int RB, int IB>
+inline void block_outer(int nOut, T* __restrict G, int ld, const T* const* g, const T* const* h, int i0) {
+  using VT = typename V<T>::type;
+  constexpr int L = V<T>::L;
+  VT hv[RB][IB];
+  for (int r = 0; r < RB; ++r)
+    for (int b = 0; b < IB; ++b) hv[r][b] = load(h[r] + i0 + b * L);
+  for (int o = 0; o < nOut; ++o) {
+    T* row = G + static_cast<std::int64_t>(o) * ld + i0;
+    VT s[IB];
+    for (int b = 0; b < IB; ++b) s[b] = load(row + b * L);
+    for (int r = 0; r < RB; ++r) {
+      const VT x = splat(g[r][o]);
+      for (int b = 0; b < IB; ++b) s[b] += x * hv[r][b];
+    }
+    for (int b = 0; b < IB; ++b) store(row + b * L, s[b]);
+  }
+}
+
+template <class T, int RB>
+inline void rows_outer(int nOut, T* G, int ld, const T* const* g, const T* const* h) {
+  constexpr int L = V<T>::L;
+  int i0 = 0;
+  for (; i0 + 2 * L <= ld; i0 += 2 * L) block_outer<T, RB, 2>(nOut, G, ld, g, h, i0);
+  for (; i0 < ld; i0 += L) block_outer<T, RB, 1>(nOut, G, ld, g, h, i0);
+}
+
+// G += Σ_r g_r ⊗ h_r for any number of rows.
+template <class T>
+inline void outer(int R, int nOut, T* G, int ld, T* const* g, T* const* h) {
+  int r = 0;
+  for (; r + 4 <= R; r += 4) rows_outer<T, 4>(nOut, G, ld, g + r, h + r);
+  switch (R - r) {
+    case 3: rows_outer<T, 3>(nOut, G, ld, g + r, h + r); break;
+    case 2: rows_outer<T, 2>(nOut, G, ld, g + r, h + r); break;
+    case 1: rows_outer<T, 1>(nOut, G, ld, g + r, h + r); break;
+    default: break;
+  }
+}
+
+}  // namespace elm::cpu::simd
