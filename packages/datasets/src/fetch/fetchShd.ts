@@ -70,6 +70,7 @@ async function md5OfFile(path: string): Promise<string> {
 
 /** fetch with an idle timeout that is reset by every chunk read. */
 async function request(url: string, headers: Record<string, string>, idleMs: number, outer?: AbortSignal): Promise<{ res: Response; ctrl: AbortController; touch: () => void; done: () => void }> {
+  if (outer?.aborted) throw new FetchError(`${url}: aborted (${outer.reason instanceof Error ? outer.reason.message : String(outer.reason)})`);
   const ctrl = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const touch = (): void => {
@@ -88,7 +89,7 @@ async function request(url: string, headers: Record<string, string>, idleMs: num
     return { res, ctrl, touch, done };
   } catch (e) {
     done();
-    const reason = ctrl.signal.reason instanceof Error ? ctrl.signal.reason.message : (e as Error).cause ? String((e as { cause: unknown }).cause) : (e as Error).message;
+    const reason = outer?.aborted ? `aborted: ${outer.reason instanceof Error ? outer.reason.message : String(outer.reason)}` : ctrl.signal.reason instanceof Error ? ctrl.signal.reason.message : (e as Error).cause ? String((e as { cause: unknown }).cause) : (e as Error).message;
     throw new FetchError(`${url}: request failed (${reason})`);
   }
 }
