@@ -119,7 +119,7 @@ describe("the authors' pre-trained NeuronIO ELM (d_m = 10) through ElmNeuron", (
     const out = join(dir, "pred.json");
     const r = await predictFromFiles({ modelDir: dir, inputs: [inp, sim], out, device: "cpu" });
     expect(JSON.parse(readFileSync(out, "utf8"))).toEqual(r);
-    const [a, b] = r.predictions as [{ raw_output: { data: number[] } }, { simulations: number; results: Record<string, number> }];
+    const [a, b] = r.predictions as unknown as [{ raw_output: { data: number[] } }, { simulations: number; results: Record<string, number> }];
     for (let i = 0; i < 40; i++) expect(Math.abs(a.raw_output.data[i]! - expected.raw_output.data[i]!)).toBeLessThan(1e-9);
     expect(b.simulations).toBe(2);
     expect(Object.keys(b.results)).toContain("AUC");
