@@ -7,7 +7,7 @@ export {
 } from "./targets.js";
 export { NeuronioDataset, type NeuronioBatch, type NeuronioWindowOptions, type WindowRef } from "./dataset.js";
 export {
-  rocCurve, auc, rocAucRank, tpAtFp, aucAtFp, rmse, mae, explainedVariance, extractCoreResults, filterAndExtractCoreResults,
+  rocCurve, auc, rocAucRank, tpAtFp, aucAtFp, tpAtFpOfCurve, aucAtFpOfCurve, rmse, mae, explainedVariance, extractCoreResults, filterAndExtractCoreResults,
   computeTestPredictions, type RocCurve, type NeuronioCoreResults, type NeuronioPredictions, type FilterOptions,
   type NeuronioEvalForward, type TestPredictionOptions,
 } from "./eval.js";
