@@ -16,5 +16,16 @@ export { ElmBase, type ModelOptions, type ElmState, type ElmDerived } from "./el
 export { ElmNeuron, type ElmNeuronConfig } from "./elm_neuron.js";
 export { BranchElm, type BranchElmConfig } from "./branch_elm.js";
 export { mlpParameterCount, elmTrainableParameterCount, networkKc, networkKe, networkParameterCount, type NetworkCountInput } from "./count.js";
+export { resolveNetworkConfig, networkConfigJson, type ElmNetworkConfig, type ResolvedElmNetworkConfig } from "./config/network_config.js";
+export { makeSrcTable, checkSrcTable, type SrcTableSpec } from "./network_src.js";
+export { elmNetwork, type NetworkOpAttrs, type NetworkOpShape, type NetworkOpTensors, type NetworkOpResult } from "./ops/network_op.js";
+export { ElmNetwork, type ElmNetworkState } from "./elm_network.js";
+export { ChronoLstm, LstmCore, resolveLstmConfig, type ChronoLstmConfig, type ResolvedChronoLstmConfig, type LstmState } from "./lstm.js";
+// the fused kernels on typed arrays (docs/CONTRACTS.md §2)
 export * from "./kernels/index.js";
+export {
+  elmNetworkForward, elmNetworkBackward, elmNetworkForwardAsync, elmNetworkBackwardAsync, elmNetworkForwardRef, elmNetworkBackwardRef,
+  mlpLayerDims, synapsesPerNeuron, zLength, validateNetworkInputs,
+  type ElmNetworkShape, type ElmNetworkInputs, type ElmNetworkForwardResult, type ElmNetworkGrads,
+} from "./kernels/network.js";
 // torch interop exports are added by the torchio branch

@@ -8,7 +8,7 @@ import { BranchElm, ElmNeuron, type ElmBase } from "../../src/index.js";
 import { expectCloseRel, loadRefFixtures, type RefFixture } from "./fixtures.js";
 
 const fixtures = loadRefFixtures();
-const DEVICES: Device[] = ["ref"];
+const DEVICES: Device[] = ["ref", "cpu"];
 const TOL: Record<string, number> = { float64: 1e-10, float32: 1e-4 };
 
 function build(fx: RefFixture, dtype: DType, device: Device): ElmBase {
