@@ -1,7 +1,7 @@
 // The ELM model API: config checks, state dicts, streaming step, truncated
 // BPTT with carried state, train/eval, dtype/device moves.
 import { describe, expect, it } from "vitest";
-import { Rng, Tensor, add, concat, mul, randNormal, reshape, slice, stack, sum, type Tensor as T } from "@elm/core";
+import { CudaUnavailableError, Rng, Tensor, add, deviceAvailable, concat, mul, randNormal, reshape, slice, stack, sum, type Tensor as T } from "@elm/core";
 import { BranchElm, ConfigError, ElmNeuron, StateDictError, type ElmBase } from "../../src/index.js";
 import { expectCloseRel } from "./fixtures.js";
 
@@ -172,5 +172,21 @@ describe("modes and moves", () => {
     expect(m.device).toBe("cpu");
     expect(m.namedParameters().map(([n]) => n)).toContain("_proto_tau_m");
     expect(() => m.to("cuda")).toThrow(/cuda|CUDA/);
+  });
+});
+
+describe("cuda", () => {
+  it("runs on cuda where a GPU exists; otherwise a clear error that leaves the model where it was", () => {
+    const m = new ElmNeuron(small, { device: "cpu", dtype: "float64" });
+    if (deviceAvailable("cuda")) {
+      const x = input(2, 5, 6, 1);
+      const want = m.forward(Tensor.fromArray(x.data, x.shape, { dtype: "float64", device: "cpu" })).data;
+      m.to("cuda");
+      expectCloseRel(m.forward(Tensor.fromArray(x.data, x.shape, { dtype: "float64", device: "cuda" })).data, want, 1e-10, "cuda y");
+      return;
+    }
+    expect(() => m.to("cuda")).toThrow(CudaUnavailableError);
+    expect(m.device).toBe("cpu");
+    expect(m.namedParameters().every(([, t]) => t.device === "cpu")).toBe(true);
   });
 });
