@@ -11,7 +11,7 @@
 import { Tensor, isFloatDType, zeros, type DType, type Device } from "@elm/core";
 
 /** A value `loadStateDict` accepts: a Tensor, or a plain `{ shape, data }` (fixtures, torch imports). */
-export type StateValue = Tensor | { shape: readonly number[]; data: ArrayLike<number> };
+export type StateValue = Tensor | { shape: readonly number[]; data: ArrayLike<number> | BigInt64Array };
 export type StateDictInput = Record<string, StateValue> | Map<string, StateValue>;
 
 export class StateDictError extends Error {
@@ -159,7 +159,8 @@ export abstract class Module {
         }
       } else {
         for (let i = 0; i < v.data.length; i++) {
-          if (typeof v.data[i] !== "number") throw new StateDictError(`loadStateDict: '${k}'[${i}] is not a number`);
+          const x = v.data[i];
+          if (typeof x !== "number" && typeof x !== "bigint") throw new StateDictError(`loadStateDict: '${k}'[${i}] is not a number`);
         }
       }
     }
