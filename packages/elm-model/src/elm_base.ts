@@ -10,7 +10,7 @@ import { protoTauMInit } from "./init.js";
 import { Linear } from "./layers/linear.js";
 import { Mlp } from "./layers/mlp.js";
 import { Module } from "./module.js";
-import { elmNeuron, type ElmOpAttrs } from "./ops/elm_op.js";
+import { elmNeuron, elmNeuronAsync, type ElmOpAttrs, type ElmOpTensors } from "./ops/elm_op.js";
 import { checkRoutingTable, neuronioRouting, randomRouting, type RoutingTable } from "./routing.js";
 import { elmTrainableParameterCount } from "./count.js";
 
@@ -140,7 +140,7 @@ export abstract class ElmBase extends Module {
     if (x.device !== this.device) throw new DeviceError(`${name}.${what}: x is on ${x.device} but the model is on ${this.device}; use model.to("${x.device}")`);
   }
 
-  private checkState(s: ElmState, B: number, what: string): void {
+  private checkState(s: ElmState, B: number, what: string, device: Device): void {
     const name = this.constructor.name;
     const want = (t: unknown, label: string, shape: number[]) => {
       if (!(t instanceof Tensor)) throw new TypeError(`${name}.${what}: state.${label} must be a Tensor`);
@@ -148,6 +148,7 @@ export abstract class ElmBase extends Module {
         throw new ShapeError(`${name}.${what}: state.${label} has shape [${t.shape.join(",")}], expected [${shape.join(",")}]`);
       }
       if (t.dtype !== this.dtype) throw new DTypeError(`${name}.${what}: state.${label} is ${t.dtype}, expected ${this.dtype}`);
+      if (t.device !== device) throw new DeviceError(`${name}.${what}: state.${label} is on ${t.device}, expected ${device}`);
     };
     if (s === null || typeof s !== "object") throw new TypeError(`${name}.${what}: state must be { trace, m }`);
     want(s.trace, "trace", [B, this.config.trace_size]);
@@ -167,23 +168,34 @@ export abstract class ElmBase extends Module {
     };
   }
 
+  private opTensors(x: Tensor, state: ElmState | null | undefined): ElmOpTensors {
+    this.checkInput(x, "forward");
+    const B = x.shape[0];
+    if (state) this.checkState(state, B, "forward", x.device);
+    const s0 = state ?? this.initialState(B, x.device);
+    const d = this.derived();
+    return { x, wS: d.wS, kappaTrace: d.kappaTrace, kappaM: d.kappaM, gain: d.gain, mlpW: this.mlp.weights, mlpB: this.mlp.biases, trace0: s0.trace, m0: s0.m };
+  }
+
   /**
    * The whole sequence through ONE fused op, from `state` (zeros when absent),
    * returning the outputs y [B,T,num_output] and the final state — for
    * truncated BPTT pass the state on (detach it to cut the gradient).
    */
   forwardWithState(x: Tensor, state?: ElmState | null): { y: Tensor; state: ElmState } {
-    this.checkInput(x, "forward");
-    const B = x.shape[0];
-    const s0 = state ?? this.initialState(B, x.device);
-    if (state) this.checkState(state, B, "forward");
-    const d = this.derived();
-    const r = elmNeuron(
-      { x, wS: d.wS, kappaTrace: d.kappaTrace, kappaM: d.kappaM, gain: d.gain, mlpW: this.mlp.weights, mlpB: this.mlp.biases, trace0: s0.trace, m0: s0.m },
-      this.opAttrs(),
-    );
-    const y = this.w_y.forward(r.m); // y_t = W_y m_t + b_y
-    return { y, state: { trace: r.traceT, m: r.mT } };
+    const r = elmNeuron(this.opTensors(x, state), this.opAttrs());
+    return { y: this.w_y.forward(r.m), state: { trace: r.traceT, m: r.mT } }; // y_t = W_y m_t + b_y
+  }
+
+  /** As forwardWithState, with the fused forward kernel off the JS thread (cpu/cuda); don't modify x or the parameters until it settles. */
+  async forwardWithStateAsync(x: Tensor, state?: ElmState | null): Promise<{ y: Tensor; state: ElmState }> {
+    const r = await elmNeuronAsync(this.opTensors(x, state), this.opAttrs());
+    return { y: this.w_y.forward(r.m), state: { trace: r.traceT, m: r.mT } };
+  }
+
+  /** forward() off the JS thread (native devices). */
+  async forwardAsync(x: Tensor): Promise<Tensor> {
+    return (await this.forwardWithStateAsync(x, null)).y;
   }
 
   /** y [B,T,num_output] from x [B,T,num_input], starting from zero state. */

@@ -25,7 +25,7 @@ import { Linear } from "./layers/linear.js";
 import { Mlp } from "./layers/mlp.js";
 import { Module } from "./module.js";
 import { checkSrcTable, makeSrcTable } from "./network_src.js";
-import { elmNetwork, type NetworkOpAttrs } from "./ops/network_op.js";
+import { elmNetwork, elmNetworkAsync, type NetworkOpAttrs, type NetworkOpResult, type NetworkOpTensors } from "./ops/network_op.js";
 
 /** Recurrent state of the network between chunks / steps. */
 export interface ElmNetworkState {
@@ -141,7 +141,7 @@ export class ElmNetwork extends Module {
     if (x.device !== this.device) throw new DeviceError(`ElmNetwork.forward: x is on ${x.device} but the model is on ${this.device}; use model.to("${x.device}")`);
   }
 
-  private checkState(s: ElmNetworkState, B: number): void {
+  private checkState(s: ElmNetworkState, B: number, device: Device): void {
     const c = this.config;
     const want: [keyof ElmNetworkState, number[]][] = [
       ["b", [B, c.num_neurons, c.num_branch]], ["m", [B, c.num_neurons, c.num_memory]], ["y", [B, c.num_neurons * c.d_axon]],
@@ -154,6 +154,7 @@ export class ElmNetwork extends Module {
         throw new ShapeError(`ElmNetwork.forward: state.${k} has shape [${t.shape.join(",")}], expected [${shape.join(",")}]`);
       }
       if (t.dtype !== this.dtype) throw new DTypeError(`ElmNetwork.forward: state.${k} is ${t.dtype}, expected ${this.dtype}`);
+      if (t.device !== device) throw new DeviceError(`ElmNetwork.forward: state.${k} is on ${t.device}, expected ${device}`);
     }
   }
 
@@ -168,26 +169,40 @@ export class ElmNetwork extends Module {
     };
   }
 
+  private opTensors(x: Tensor, state: ElmNetworkState | null | undefined): NetworkOpTensors {
+    this.checkInput(x);
+    const B = x.shape[0];
+    if (state) this.checkState(state, B, x.device);
+    const s0 = state ?? this.initialState(B, x.device);
+    const d = this.derived();
+    return {
+      x, w: this.own("w_s"), kappaB: d.kappaB, kappaM: d.kappaM, gain: d.gain, mlpW: this.mlp.weights, mlpB: this.mlp.biases,
+      wY: this.w_y.weight, bY: this.w_y.bias, b0: s0.b, m0: s0.m, y0: s0.y,
+    };
+  }
+
+  private finish(r: NetworkOpResult): { o: Tensor; y: Tensor; state: ElmNetworkState } {
+    const o = this.w_o.forward(r.y); // o_t = W_o y_t + b_o
+    return { o, y: r.y, state: { b: r.bT, m: r.mT, y: r.yT } };
+  }
+
   /**
    * The whole sequence through ONE fused op from `state` (zeros when absent):
    * task outputs o [B,T,num_output], the neuron outputs y [B,T,N·d_axon] and
    * the final state (pass it on for truncated BPTT; detach to cut the gradient).
    */
   forwardWithState(x: Tensor, state?: ElmNetworkState | null): { o: Tensor; y: Tensor; state: ElmNetworkState } {
-    this.checkInput(x);
-    const B = x.shape[0];
-    if (state) this.checkState(state, B);
-    const s0 = state ?? this.initialState(B, x.device);
-    const d = this.derived();
-    const r = elmNetwork(
-      {
-        x, w: this.own("w_s"), kappaB: d.kappaB, kappaM: d.kappaM, gain: d.gain, mlpW: this.mlp.weights, mlpB: this.mlp.biases,
-        wY: this.w_y.weight, bY: this.w_y.bias, b0: s0.b, m0: s0.m, y0: s0.y,
-      },
-      this.opAttrs(),
-    );
-    const o = this.w_o.forward(r.y); // o_t = W_o y_t + b_o
-    return { o, y: r.y, state: { b: r.bT, m: r.mT, y: r.yT } };
+    return this.finish(elmNetwork(this.opTensors(x, state), this.opAttrs()));
+  }
+
+  /** As forwardWithState, with the fused forward kernel off the JS thread (cpu/cuda). */
+  async forwardWithStateAsync(x: Tensor, state?: ElmNetworkState | null): Promise<{ o: Tensor; y: Tensor; state: ElmNetworkState }> {
+    return this.finish(await elmNetworkAsync(this.opTensors(x, state), this.opAttrs()));
+  }
+
+  /** forward() off the JS thread (native devices). */
+  async forwardAsync(x: Tensor): Promise<Tensor> {
+    return (await this.forwardWithStateAsync(x, null)).o;
   }
 
   /** o [B,T,num_output] from x [B,T,num_input], starting from zero state (classification reads o_T). */
