@@ -2,7 +2,7 @@
 // authors' parameters under their names, the derived tensors computed from
 // them with differentiable core ops, one fused op per sequence, the readout.
 import {
-  Rng, Tensor, add, div, exp, maximum, mul, relu, reshape, sigmoid, sub, zeros,
+  Rng, Tensor, add, concat, div, exp, maximum, mul, relu, reshape, sigmoid, slice, sub, zeros,
   DTypeError, DeviceError, ShapeError, type DType, type Device,
 } from "@elm/core";
 import { elmConfigJson, resolveElmConfig, type ElmConfig, type ElmVariant, type ResolvedElmConfig } from "./config/elm_config.js";
@@ -201,6 +201,19 @@ export abstract class ElmBase extends Module {
   /** y [B,T,num_output] from x [B,T,num_input], starting from zero state. */
   forward(x: Tensor): Tensor {
     return this.forwardWithState(x, null).y;
+  }
+
+  /**
+   * The authors' `neuronio_eval_forward`: for a NeuronIO model (outputs: spike
+   * logit, scaled soma), [sigmoid(spike logit), soma / y_train_soma_scale] per step.
+   */
+  neuronioEvalForward(x: Tensor, yTrainSomaScale = 0.1): Tensor {
+    if (this.config.num_output < 2) throw new ShapeError(`${this.constructor.name}.neuronioEvalForward: needs num_output ≥ 2 (spike, soma), got ${this.config.num_output}`);
+    if (!(yTrainSomaScale > 0)) throw new RangeError(`${this.constructor.name}.neuronioEvalForward: y_train_soma_scale must be > 0, got ${yTrainSomaScale}`);
+    const y = this.forward(x);
+    const spike = sigmoid(slice(y, 2, 0, 1));
+    const soma = div(slice(y, 2, 1, 2), yTrainSomaScale);
+    return concat([spike, soma], 2);
   }
 
   /** One time step for online inference: x_t [B,num_input] → y_t [B,num_output] and the next state. */

@@ -143,6 +143,10 @@ export abstract class Module {
       if (v === null || typeof v !== "object" || !("shape" in v) || !("data" in v)) {
         throw new StateDictError(`loadStateDict: '${k}' must be a Tensor or { shape, data }, got ${v === null ? "null" : typeof v}`);
       }
+      const raw = (v as { dtype?: unknown }).dtype;
+      if (raw === "float16" || raw === "bfloat16") {
+        throw new StateDictError(`loadStateDict: '${k}' is ${raw} (raw 16-bit patterns); convert it to float32 first`);
+      }
       const shape = [...v.shape];
       if (shape.length !== t.shape.length || shape.some((d, i) => d !== t.shape[i])) {
         throw new StateDictError(`loadStateDict: '${k}' has shape [${shape.join(",")}], the model expects [${t.shape.join(",")}]`);
