@@ -178,19 +178,35 @@ export abstract class ElmBase extends Module {
   }
 
   /**
+   * The memory sequence m [B,T,d_m] (what the readout reads) and the final
+   * state, through ONE fused op from `state` (zeros when absent). For a custom
+   * readout, e.g. dropout on m_t before `w_y.forward`.
+   */
+  memoryWithState(x: Tensor, state?: ElmState | null): { m: Tensor; state: ElmState } {
+    const r = elmNeuron(this.opTensors(x, state), this.opAttrs());
+    return { m: r.m, state: { trace: r.traceT, m: r.mT } };
+  }
+
+  /** memoryWithState with the fused forward kernel off the JS thread (cpu/cuda); don't modify x or the parameters until it settles. */
+  async memoryWithStateAsync(x: Tensor, state?: ElmState | null): Promise<{ m: Tensor; state: ElmState }> {
+    const r = await elmNeuronAsync(this.opTensors(x, state), this.opAttrs());
+    return { m: r.m, state: { trace: r.traceT, m: r.mT } };
+  }
+
+  /**
    * The whole sequence through ONE fused op, from `state` (zeros when absent),
    * returning the outputs y [B,T,num_output] and the final state — for
    * truncated BPTT pass the state on (detach it to cut the gradient).
    */
   forwardWithState(x: Tensor, state?: ElmState | null): { y: Tensor; state: ElmState } {
-    const r = elmNeuron(this.opTensors(x, state), this.opAttrs());
-    return { y: this.w_y.forward(r.m), state: { trace: r.traceT, m: r.mT } }; // y_t = W_y m_t + b_y
+    const r = this.memoryWithState(x, state);
+    return { y: this.w_y.forward(r.m), state: r.state }; // y_t = W_y m_t + b_y
   }
 
-  /** As forwardWithState, with the fused forward kernel off the JS thread (cpu/cuda); don't modify x or the parameters until it settles. */
+  /** As forwardWithState, with the fused forward kernel off the JS thread (cpu/cuda). */
   async forwardWithStateAsync(x: Tensor, state?: ElmState | null): Promise<{ y: Tensor; state: ElmState }> {
-    const r = await elmNeuronAsync(this.opTensors(x, state), this.opAttrs());
-    return { y: this.w_y.forward(r.m), state: { trace: r.traceT, m: r.mT } };
+    const r = await this.memoryWithStateAsync(x, state);
+    return { y: this.w_y.forward(r.m), state: r.state };
   }
 
   /** forward() off the JS thread (native devices). */

@@ -210,3 +210,14 @@ describe("cuda", () => {
     expect(m.namedParameters().every(([, t]) => t.device === "cpu")).toBe(true);
   });
 });
+
+describe("memoryWithState", () => {
+  it("gives the m the readout reads: w_y.forward(m) == forward(x)", () => {
+    for (const m of models()) {
+      const x = input(2, 5, 6, 12);
+      const r = m.memoryWithState(x);
+      expect([...r.m.shape]).toEqual([2, 5, 3]);
+      expectCloseRel(m.w_y.forward(r.m).data, m.forward(x).data, 0, "readout of m");
+    }
+  });
+});
