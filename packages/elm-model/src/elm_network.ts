@@ -21,11 +21,12 @@ import { networkConfigJson, resolveNetworkConfig, type ElmNetworkConfig, type Re
 import { networkParameterCount, networkKc, networkKe } from "./count.js";
 import type { ModelOptions } from "./elm_base.js";
 import { protoTauMInit, uniformValues } from "./init.js";
+import { Embedding } from "./layers/embedding.js";
 import { Linear } from "./layers/linear.js";
 import { Mlp } from "./layers/mlp.js";
 import { Module } from "./module.js";
 import { checkSrcTable, makeSrcTable } from "./network_src.js";
-import { elmNetwork, type NetworkOpAttrs } from "./ops/network_op.js";
+import { elmNetwork, elmNetworkAsync, type NetworkOpAttrs, type NetworkOpResult, type NetworkOpTensors } from "./ops/network_op.js";
 
 /** Recurrent state of the network between chunks / steps. */
 export interface ElmNetworkState {
@@ -43,6 +44,8 @@ export class ElmNetwork extends Module {
   readonly mlp: Mlp;
   readonly w_y: Linear;
   readonly w_o: Linear;
+  /** The input embedding (when `vocab_size` is set). */
+  readonly embedding: Embedding | null = null;
 
   constructor(config: ElmNetworkConfig, opts: ModelOptions = {}) {
     super();
@@ -66,7 +69,12 @@ export class ElmNetwork extends Module {
     this.mlp = this.registerModule("mlp", new Mlp(c.num_branch + c.num_memory, c.mlp_hidden_size, c.num_memory, c.mlp_num_layers, rng.fork("mlp"), { ...o, stack: N }));
     this.w_y = this.registerModule("w_y", new Linear(c.num_memory, c.d_axon, rng.fork("w_y"), { ...o, stack: N }));
     this.w_o = this.registerModule("w_o", new Linear(N * c.d_axon, c.num_output, rng.fork("w_o"), o));
+    if (c.vocab_size !== null) {
+      // nn.Embedding: N(0, 1)
+      this.embedding = this.registerModule("embedding", new Embedding(c.vocab_size, c.num_input, rng.fork("embedding"), o));
+    }
   }
+
 
   private srcSpec() {
     const c = this.config;
@@ -92,6 +100,7 @@ export class ElmNetwork extends Module {
     return {
       N: c.num_neurons, dTree: c.num_branch, dBrch: c.num_synapse_per_branch, dM: c.num_memory, dMlp: c.mlp_hidden_size,
       lMlp: c.mlp_num_layers, dAxon: c.d_axon, dOut: c.num_output, learnTauM: c.learn_memory_tau,
+      vocabSize: c.vocab_size, dIn: c.num_input,
     };
   }
 
@@ -132,16 +141,26 @@ export class ElmNetwork extends Module {
   private checkInput(x: unknown): asserts x is Tensor {
     const c = this.config;
     if (!(x instanceof Tensor)) throw new TypeError(`ElmNetwork.forward: x must be a Tensor, got ${x === null ? "null" : typeof x}`);
-    if (x.ndim !== 3) throw new ShapeError(`ElmNetwork.forward: x must be [B, T, num_input], got shape [${x.shape.join(",")}]`);
-    if (x.shape[2] !== c.num_input) {
-      throw new ShapeError(`ElmNetwork.forward: x has ${x.shape[2]} input channels (shape [${x.shape.join(",")}]), expected num_input = ${c.num_input}`);
+    if (c.vocab_size !== null) {
+      if (x.ndim !== 2 || x.dtype !== "int32") {
+        throw new ShapeError(`ElmNetwork.forward: with vocab_size = ${c.vocab_size}, x must be int32 token ids [B, T], got ${x.dtype} shape [${x.shape.join(",")}]`);
+      }
+      for (let i = 0; i < x.size; i++) {
+        const v = x.data[i];
+        if (v < 0 || v >= c.vocab_size) throw new RangeError(`ElmNetwork.forward: token id ${v} at flat index ${i} is outside [0, vocab_size = ${c.vocab_size})`);
+      }
+    } else {
+      if (x.ndim !== 3) throw new ShapeError(`ElmNetwork.forward: x must be [B, T, num_input], got shape [${x.shape.join(",")}]`);
+      if (x.shape[2] !== c.num_input) {
+        throw new ShapeError(`ElmNetwork.forward: x has ${x.shape[2]} input channels (shape [${x.shape.join(",")}]), expected num_input = ${c.num_input}`);
+      }
+      if (x.dtype !== this.dtype) throw new DTypeError(`ElmNetwork.forward: x is ${x.dtype} but the model is ${this.dtype}; use x.astype("${this.dtype}") or model.astype("${x.dtype}")`);
     }
     if (x.shape[0] < 1 || x.shape[1] < 1) throw new ShapeError(`ElmNetwork.forward: x needs B ≥ 1 and T ≥ 1, got shape [${x.shape.join(",")}]`);
-    if (x.dtype !== this.dtype) throw new DTypeError(`ElmNetwork.forward: x is ${x.dtype} but the model is ${this.dtype}; use x.astype("${this.dtype}") or model.astype("${x.dtype}")`);
     if (x.device !== this.device) throw new DeviceError(`ElmNetwork.forward: x is on ${x.device} but the model is on ${this.device}; use model.to("${x.device}")`);
   }
 
-  private checkState(s: ElmNetworkState, B: number): void {
+  private checkState(s: ElmNetworkState, B: number, device: Device): void {
     const c = this.config;
     const want: [keyof ElmNetworkState, number[]][] = [
       ["b", [B, c.num_neurons, c.num_branch]], ["m", [B, c.num_neurons, c.num_memory]], ["y", [B, c.num_neurons * c.d_axon]],
@@ -154,6 +173,7 @@ export class ElmNetwork extends Module {
         throw new ShapeError(`ElmNetwork.forward: state.${k} has shape [${t.shape.join(",")}], expected [${shape.join(",")}]`);
       }
       if (t.dtype !== this.dtype) throw new DTypeError(`ElmNetwork.forward: state.${k} is ${t.dtype}, expected ${this.dtype}`);
+      if (t.device !== device) throw new DeviceError(`ElmNetwork.forward: state.${k} is on ${t.device}, expected ${device}`);
     }
   }
 
@@ -168,26 +188,41 @@ export class ElmNetwork extends Module {
     };
   }
 
+  private opTensors(xIn: Tensor, state: ElmNetworkState | null | undefined): NetworkOpTensors {
+    this.checkInput(xIn);
+    const x = this.embedding ? this.embedding.forward(xIn) : xIn;
+    const B = x.shape[0];
+    if (state) this.checkState(state, B, x.device);
+    const s0 = state ?? this.initialState(B, x.device);
+    const d = this.derived();
+    return {
+      x, w: this.own("w_s"), kappaB: d.kappaB, kappaM: d.kappaM, gain: d.gain, mlpW: this.mlp.weights, mlpB: this.mlp.biases,
+      wY: this.w_y.weight, bY: this.w_y.bias, b0: s0.b, m0: s0.m, y0: s0.y,
+    };
+  }
+
+  private finish(r: NetworkOpResult): { o: Tensor; y: Tensor; state: ElmNetworkState } {
+    const o = this.w_o.forward(r.y); // o_t = W_o y_t + b_o
+    return { o, y: r.y, state: { b: r.bT, m: r.mT, y: r.yT } };
+  }
+
   /**
    * The whole sequence through ONE fused op from `state` (zeros when absent):
    * task outputs o [B,T,num_output], the neuron outputs y [B,T,N·d_axon] and
    * the final state (pass it on for truncated BPTT; detach to cut the gradient).
    */
   forwardWithState(x: Tensor, state?: ElmNetworkState | null): { o: Tensor; y: Tensor; state: ElmNetworkState } {
-    this.checkInput(x);
-    const B = x.shape[0];
-    if (state) this.checkState(state, B);
-    const s0 = state ?? this.initialState(B, x.device);
-    const d = this.derived();
-    const r = elmNetwork(
-      {
-        x, w: this.own("w_s"), kappaB: d.kappaB, kappaM: d.kappaM, gain: d.gain, mlpW: this.mlp.weights, mlpB: this.mlp.biases,
-        wY: this.w_y.weight, bY: this.w_y.bias, b0: s0.b, m0: s0.m, y0: s0.y,
-      },
-      this.opAttrs(),
-    );
-    const o = this.w_o.forward(r.y); // o_t = W_o y_t + b_o
-    return { o, y: r.y, state: { b: r.bT, m: r.mT, y: r.yT } };
+    return this.finish(elmNetwork(this.opTensors(x, state), this.opAttrs()));
+  }
+
+  /** As forwardWithState, with the fused forward kernel off the JS thread (cpu/cuda). */
+  async forwardWithStateAsync(x: Tensor, state?: ElmNetworkState | null): Promise<{ o: Tensor; y: Tensor; state: ElmNetworkState }> {
+    return this.finish(await elmNetworkAsync(this.opTensors(x, state), this.opAttrs()));
+  }
+
+  /** forward() off the JS thread (native devices). */
+  async forwardAsync(x: Tensor): Promise<Tensor> {
+    return (await this.forwardWithStateAsync(x, null)).o;
   }
 
   /** o [B,T,num_output] from x [B,T,num_input], starting from zero state (classification reads o_T). */
@@ -195,13 +230,14 @@ export class ElmNetwork extends Module {
     return this.forwardWithState(x, null).o;
   }
 
-  /** One time step: x_t [B,num_input] → o_t [B,num_output] and the next state. */
+  /** One time step: x_t [B,num_input] (or token ids [B] with an embedding) → o_t [B,num_output] and the next state. */
   step(xt: Tensor, state?: ElmNetworkState | null): { o: Tensor; state: ElmNetworkState } {
-    if (!(xt instanceof Tensor) || xt.ndim !== 2) {
-      throw new ShapeError(`ElmNetwork.step: x_t must be a [B, num_input] Tensor, got ${xt instanceof Tensor ? `shape [${xt.shape.join(",")}]` : typeof xt}`);
+    const want = this.embedding ? 1 : 2;
+    if (!(xt instanceof Tensor) || xt.ndim !== want) {
+      throw new ShapeError(`ElmNetwork.step: x_t must be a ${this.embedding ? "[B] int32 token" : "[B, num_input]"} Tensor, got ${xt instanceof Tensor ? `shape [${xt.shape.join(",")}]` : typeof xt}`);
     }
-    const [B, C] = xt.shape;
-    const r = this.forwardWithState(reshape(xt, [B, 1, C]), state);
+    const B = xt.shape[0];
+    const r = this.forwardWithState(reshape(xt, this.embedding ? [B, 1] : [B, 1, xt.shape[1]]), state);
     return { o: reshape(r.o, [B, this.config.num_output]), state: r.state };
   }
 }

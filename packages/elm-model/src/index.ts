@@ -10,17 +10,19 @@ export {
 export { interlockingIndices, overlappingWindowIndices, neuronioRouting, randomRouting, checkRoutingTable, type RoutingTable } from "./routing.js";
 export { linearInit, uniformValues, scaledSigmoid, inverseScaledSigmoid, logSpacedTauM, protoTauMInit } from "./init.js";
 export { Linear } from "./layers/linear.js";
+export { Embedding } from "./layers/embedding.js";
 export { Mlp, Sequential } from "./layers/mlp.js";
-export { elmNeuron, type ElmOpAttrs, type ElmOpShape, type ElmOpTensors, type ElmOpResult } from "./ops/elm_op.js";
+export { elmNeuron, elmNeuronAsync, type ElmOpAttrs, type ElmOpShape, type ElmOpTensors, type ElmOpResult } from "./ops/elm_op.js";
 export { ElmBase, type ModelOptions, type ElmState, type ElmDerived } from "./elm_base.js";
 export { ElmNeuron, type ElmNeuronConfig } from "./elm_neuron.js";
 export { BranchElm, type BranchElmConfig } from "./branch_elm.js";
 export { mlpParameterCount, elmTrainableParameterCount, networkKc, networkKe, networkParameterCount, type NetworkCountInput } from "./count.js";
 export { resolveNetworkConfig, networkConfigJson, type ElmNetworkConfig, type ResolvedElmNetworkConfig } from "./config/network_config.js";
 export { makeSrcTable, checkSrcTable, type SrcTableSpec } from "./network_src.js";
-export { elmNetwork, type NetworkOpAttrs, type NetworkOpShape, type NetworkOpTensors, type NetworkOpResult } from "./ops/network_op.js";
+export { elmNetwork, elmNetworkAsync, type NetworkOpAttrs, type NetworkOpShape, type NetworkOpTensors, type NetworkOpResult } from "./ops/network_op.js";
 export { ElmNetwork, type ElmNetworkState } from "./elm_network.js";
 export { ChronoLstm, LstmCore, resolveLstmConfig, type ChronoLstmConfig, type ResolvedChronoLstmConfig, type LstmState } from "./lstm.js";
+export { buildModel, MODEL_KINDS, type ModelKind, type AnyModel } from "./factory.js";
 // the fused kernels on typed arrays (docs/CONTRACTS.md §2)
 export * from "./kernels/index.js";
 export {

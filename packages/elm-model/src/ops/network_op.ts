@@ -3,7 +3,9 @@
 // `elmNetworkBackward`, on the device of x. Inputs are the derived tensors
 // (κ_b, κ_m, gain); the chain rule to `_proto_tau_m` and `tau_b` is core autograd.
 import { Tensor, defineOp, DTypeError, DeviceError, ShapeError, type Device } from "@elm/core";
-import { elmNetworkBackward, elmNetworkForward, type ElmNetworkInputs, type ElmNetworkShape } from "../kernels/network.js";
+import {
+  elmNetworkBackward, elmNetworkForward, elmNetworkForwardAsync, type ElmNetworkForwardResult, type ElmNetworkInputs, type ElmNetworkShape,
+} from "../kernels/network.js";
 import type { Float } from "../kernels/types.js";
 
 export type NetworkOpShape = Omit<ElmNetworkShape, "B" | "T">;
@@ -12,6 +14,8 @@ export interface NetworkOpAttrs {
   shape: NetworkOpShape;
   /** [N, k_c] index into z_t = [x_t ; y_{t−1}]. */
   src: Int32Array;
+  /** Set by elmNetworkAsync: the forward already ran off the JS thread. */
+  precomputed?: { kin: ElmNetworkInputs; result: ElmNetworkForwardResult };
 }
 
 export interface NetworkOpTensors {
@@ -56,20 +60,23 @@ function kernelInputs(inputs: Tensor[], attrs: NetworkOpAttrs): ElmNetworkInputs
   };
 }
 
+function checkInputs(inputs: Tensor[], attrs: NetworkOpAttrs): { device: Device; shape: ElmNetworkShape } {
+  const x = inputs[0];
+  if (x.ndim !== 3) throw new ShapeError(`elm.network: x must be [B,T,num_input], got shape [${x.shape.join(",")}]`);
+  if (x.dtype !== "float32" && x.dtype !== "float64") throw new DTypeError(`elm.network: x must be float32 or float64, got ${x.dtype}`);
+  inputs.forEach((t, i) => {
+    if (t.device !== x.device) throw new DeviceError(`elm.network: input ${i} is on ${t.device} but x is on ${x.device}`);
+    if (t.dtype !== x.dtype) throw new DTypeError(`elm.network: input ${i} is ${t.dtype} but x is ${x.dtype}`);
+  });
+  return { device: x.device, shape: { ...attrs.shape, B: x.shape[0], T: x.shape[1] } };
+}
+
 const networkOp = defineOp<NetworkOpAttrs, Saved>({
   name: "elm.network",
   forward(inputs, attrs) {
-    const x = inputs[0];
-    if (x.ndim !== 3) throw new ShapeError(`elm.network: x must be [B,T,num_input], got shape [${x.shape.join(",")}]`);
-    if (x.dtype !== "float32" && x.dtype !== "float64") throw new DTypeError(`elm.network: x must be float32 or float64, got ${x.dtype}`);
-    inputs.forEach((t, i) => {
-      if (t.device !== x.device) throw new DeviceError(`elm.network: input ${i} is on ${t.device} but x is on ${x.device}`);
-      if (t.dtype !== x.dtype) throw new DTypeError(`elm.network: input ${i} is ${t.dtype} but x is ${x.dtype}`);
-    });
-    const device = x.device;
-    const shape: ElmNetworkShape = { ...attrs.shape, B: x.shape[0], T: x.shape[1] };
-    const kin = kernelInputs(inputs, attrs);
-    const r = elmNetworkForward(shape, kin, device);
+    const { device, shape } = checkInputs(inputs, attrs);
+    const kin = attrs.precomputed ? attrs.precomputed.kin : kernelInputs(inputs, attrs);
+    const r = attrs.precomputed ? attrs.precomputed.result : elmNetworkForward(shape, kin, device);
     const { B, T, N, dTree, dM, dAxon } = shape;
     return {
       outputs: [
@@ -93,8 +100,20 @@ const networkOp = defineOp<NetworkOpAttrs, Saved>({
   },
 });
 
+const opInputs = (t: NetworkOpTensors): Tensor[] => [t.x, t.w, t.kappaB, t.kappaM, t.gain, ...t.mlpW, ...t.mlpB, t.wY, t.bY, t.b0, t.m0, t.y0];
+
 /** Runs the fused ELM Network over the whole sequence: one node on the tape. */
 export function elmNetwork(t: NetworkOpTensors, attrs: NetworkOpAttrs): NetworkOpResult {
-  const [y, bT, mT, yT] = networkOp([t.x, t.w, t.kappaB, t.kappaM, t.gain, ...t.mlpW, ...t.mlpB, t.wY, t.bY, t.b0, t.m0, t.y0], attrs);
+  const [y, bT, mT, yT] = networkOp(opInputs(t), attrs);
+  return { y, bT, mT, yT };
+}
+
+/** As elmNetwork, with the forward kernel off the JS thread (native devices); inputs must not change until it settles. */
+export async function elmNetworkAsync(t: NetworkOpTensors, attrs: NetworkOpAttrs): Promise<NetworkOpResult> {
+  const inputs = opInputs(t);
+  const { device, shape } = checkInputs(inputs, attrs);
+  const kin = kernelInputs(inputs, attrs);
+  const result = await elmNetworkForwardAsync(shape, kin, device);
+  const [y, bT, mT, yT] = networkOp(inputs, { ...attrs, precomputed: { kin, result } });
   return { y, bT, mT, yT };
 }
