@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Tensor, add, mul, sum, noGrad, isGradEnabled, defineOp, exp, matmul, zeros, registerKernel, getKernel, tanh, slice } from "../src/index.js";
+import { Tensor, add, mul, sum, noGrad, isGradEnabled, defineOp, exp, matmul, zeros, registerKernel, getKernel, tanh, slice, reshape } from "../src/index.js";
 
 const f64 = (v: number[], shape: number[], requiresGrad = false) => Tensor.fromArray(v, shape, { dtype: "float64", requiresGrad });
 
@@ -89,5 +89,16 @@ describe("kernel registry", () => {
     expect(getKernel("add", "ref")).toBeTypeOf("function");
     registerKernel({ op: "test.only", device: "ref", fn: () => zeros([1]) });
     expect(() => registerKernel({ op: "test.only", device: "ref", fn: () => zeros([1]) })).toThrow(/'test.only' on device 'ref' is already registered/);
+  });
+});
+
+describe("leaf gradients own their buffers", () => {
+  it("two leaves fed through add (same upstream gradient) do not share .grad data", () => {
+    const a = f64([1, 2], [2], true);
+    const b = f64([3, 4], [2], true);
+    sum(reshape(add(a, b), [2, 1])).backward();
+    expect(a.grad!.data).not.toBe(b.grad!.data);
+    a.grad!.data[0] = 100; // an optimizer scaling in place
+    expect(b.grad!.toArray()).toEqual([1, 1]);
   });
 });

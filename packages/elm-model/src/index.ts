@@ -1,1 +1,20 @@
-export {};
+// @elm/model: the ELM neuron (ELM v1), Branch-ELM (ELM v2), ELM Network and a
+// Chrono-LSTM baseline, with the authors' parameter names, routing,
+// initialisation, parameter counts and the fused kernels.
+export { Module, StateDictError, type StateValue, type StateDictInput } from "./module.js";
+export { ConfigError } from "./errors.js";
+export {
+  resolveElmConfig, elmConfigJson, ROUTINGS,
+  type ElmConfig, type ResolvedElmConfig, type Routing, type Activation, type ElmVariant,
+} from "./config/elm_config.js";
+export { interlockingIndices, overlappingWindowIndices, neuronioRouting, randomRouting, checkRoutingTable, type RoutingTable } from "./routing.js";
+export { linearInit, uniformValues, scaledSigmoid, inverseScaledSigmoid, logSpacedTauM, protoTauMInit } from "./init.js";
+export { Linear } from "./layers/linear.js";
+export { Mlp, Sequential } from "./layers/mlp.js";
+export { elmNeuron, type ElmOpAttrs, type ElmOpShape, type ElmOpTensors, type ElmOpResult } from "./ops/elm_op.js";
+export { ElmBase, type ModelOptions, type ElmState, type ElmDerived } from "./elm_base.js";
+export { ElmNeuron, type ElmNeuronConfig } from "./elm_neuron.js";
+export { BranchElm, type BranchElmConfig } from "./branch_elm.js";
+export { mlpParameterCount, elmTrainableParameterCount, networkKc, networkKe, networkParameterCount, type NetworkCountInput } from "./count.js";
+export * from "./kernels/index.js";
+// torch interop exports are added by the torchio branch

@@ -44,6 +44,11 @@ function addInto(a: Tensor, b: Tensor): Tensor {
   return runKernel("add", [a, b], {}) as Tensor;
 }
 
+/** A leaf's .grad owns its buffer (gradients flowing back may be shared views), so optimizers may edit it in place. */
+function ownedCopy(g: Tensor): Tensor {
+  return new Tensor(g.data.slice(), g.shape, g.device);
+}
+
 function checkGrad(node: TapeNode, i: number, g: Tensor): void {
   const x = node.inputs[i];
   if (!shapesEqual(g.shape, x.shape)) {
@@ -94,7 +99,7 @@ export function backward(root: Tensor, grad?: Tensor): void {
   }
   noGrad(() => {
     if (!root._node) {
-      root.grad = root.grad ? addInto(root.grad, seed) : seed;
+      root.grad = root.grad ? addInto(root.grad, seed) : ownedCopy(seed);
       return;
     }
     // gradient per (node, output index) for non-leaf tensors
@@ -102,7 +107,7 @@ export function backward(root: Tensor, grad?: Tensor): void {
     const put = (t: Tensor, g: Tensor) => {
       if (!t.requiresGrad) return;
       if (!t._node) {
-        t.grad = t.grad ? addInto(t.grad, g) : g;
+        t.grad = t.grad ? addInto(t.grad, g) : ownedCopy(g);
         return;
       }
       let slot = grads.get(t._node);

@@ -1,5 +1,6 @@
 // Fused ELM kernels on typed arrays (docs/CONTRACTS.md §2).
 export * from "./types.js";
-export { elmNeuronForward, elmNeuronBackward } from "./neuron.js";
-export { validateNeuron, traceSize } from "./validate.js";
+export { elmNeuronForward, elmNeuronBackward, elmNeuronForwardAsync, elmNeuronBackwardAsync } from "./neuron.js";
+export { validateNeuron, traceSize, type FloatDType } from "./validate.js";
+export type { NeuronSaved } from "./saved.js";
 export * as refKernels from "./ref/index.js";

@@ -9,7 +9,9 @@
 //   y [B,T,N·dAxon] (neuron i owns columns i·dAxon … i·dAxon+dAxon−1).
 // z_t = [x_t ; y_{t−1}] has dZ = dIn + N·dAxon entries; src indexes it.
 
-export type Float = Float32Array | Float64Array;
+import type { Float, KernelDevice } from "./types.js";
+
+export type { Float, KernelDevice };
 
 export interface ElmNetworkShape {
   B: number;
@@ -68,8 +70,6 @@ export interface ElmNetworkGrads {
   dM0: Float;
   dY0: Float;
 }
-
-export type KernelDevice = "ref" | "cpu" | "cuda";
 
 /** MLP layer l of a neuron: [out, in] (ELM_SPEC §3: lMlp hidden layers of dMlp, then dM). */
 export function mlpLayerDims(shape: ElmNetworkShape): { out: number; in: number }[] {

@@ -7,7 +7,7 @@ import type { KernelDevice } from "../../src/kernels/types.js";
 import { derive, loadFixtures, rawGrads, readout, relErr, toFloat32, upstreamToDm } from "./fixtureModel.js";
 
 const fixtures = loadFixtures();
-const devices: KernelDevice[] = ["ref"];
+const devices: KernelDevice[] = ["ref", "cpu"];
 
 describe("fixtures are present", () => {
   it("finds all five reference fixtures", () => {

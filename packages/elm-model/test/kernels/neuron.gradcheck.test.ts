@@ -63,8 +63,8 @@ export const gradCases: [string, ProblemOpts][] = [
   ["v2 silu random routing, 3 hidden layers", { variant: "v2", activation: "silu", routing: "random", lMlp: 3, dMlp: 5 }],
 ];
 
-describe("elmNeuron ref: gradients vs finite differences (float64)", () => {
+describe.each(["ref", "cpu"] as const)("elmNeuron %s: gradients vs finite differences (float64)", (device) => {
   gradCases.forEach(([name, opts], i) => {
-    it(name, () => gradCheck(opts, 1000 + i, "ref"));
+    it(name, () => gradCheck(opts, 1000 + i, device));
   });
 });

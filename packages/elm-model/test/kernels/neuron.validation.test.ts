@@ -4,7 +4,7 @@ import { elmNeuronBackward, elmNeuronForward } from "../../src/kernels/index.js"
 import type { KernelDevice } from "../../src/kernels/types.js";
 import { randomProblem } from "./randomProblem.js";
 
-const devices: KernelDevice[] = ["ref"];
+const devices: KernelDevice[] = ["ref", "cpu"];
 
 describe.each(devices)("elmNeuron input validation (%s)", (device) => {
   const base = () => randomProblem(7, { variant: "v2", activation: "relu" });

@@ -1,2 +1,2 @@
-export { refElmNeuronForward, refElmNeuronBackward, type RefNeuronSaved } from "./neuron.js";
+export { refElmNeuronForward, refElmNeuronBackward } from "./neuron.js";
 export { activate, activateGrad, ctanh, ctanhGradFromOutput, mlpForward, mlpBackward, type MlpDims } from "./mlp.js";

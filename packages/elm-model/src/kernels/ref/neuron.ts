@@ -9,26 +9,9 @@
 //   a_t = κ_m ⊙ m_{t−1};  z_t = [u_t ; a_t]
 //   Δm_t = ctanh(MLP(z_t));  m_t = a_t + gain ⊙ Δm_t
 import type { ElmNeuronForwardResult, ElmNeuronGrads, ElmNeuronInputs, ElmNeuronShape, Float } from "../types.js";
+import { allocSaved, checkSaved } from "../saved.js";
 import { traceSize, validateNeuron, validateNeuronGradOutputs, type FloatDType } from "../validate.js";
 import { ctanh, ctanhGradFromOutput, mlpBackward, mlpForward, type MlpDims } from "./mlp.js";
-
-/** What the reference forward keeps for BPTT. */
-export interface RefNeuronSaved {
-  device: "ref";
-  dtype: FloatDType;
-  shape: ElmNeuronShape;
-  /** trace after each step, [B,T,dTr] (dTr = dS for v1, dTree for v2) */
-  trace: Float;
-  /** MLP input z_t = [u_t; κ_m ⊙ m_{t−1}], [B,T,dTree+dM] */
-  z: Float;
-  /** hidden pre-activations and activations, [B,T,lMlp·dMlp] */
-  pre: Float;
-  post: Float;
-  /** Δm_t, [B,T,dM] */
-  deltaM: Float;
-  /** m_t, [B,T,dM] (the forward's output) */
-  m: Float;
-}
 
 function ctorOf(dtype: FloatDType): Float64ArrayConstructor | Float32ArrayConstructor {
   return dtype === "float64" ? Float64Array : Float32Array;
@@ -48,12 +31,8 @@ export function refElmNeuronForward(shape: ElmNeuronShape, inputs: ElmNeuronInpu
   const { x, route, routeMask, wS, kappaTrace, kappaM, gain, mlpW, mlpB, trace0, m0 } = inputs;
   const dims = mlpDims(shape);
 
-  const trace = new F(B * T * dTr);
-  const z = new F(B * T * nZ);
-  const pre = new F(B * T * nH);
-  const post = new F(B * T * nH);
-  const deltaM = new F(B * T * dM);
-  const m = new F(B * T * dM);
+  const saved = allocSaved(shape, dtype, "ref");
+  const { trace, z, pre, post, deltaM, m } = saved;
   const traceT = new F(B * dTr);
   const mT = new F(B * dM);
   const out = new Float64Array(dM);
@@ -99,20 +78,7 @@ export function refElmNeuronForward(shape: ElmNeuronShape, inputs: ElmNeuronInpu
     traceT.set(trace.subarray(((b + 1) * T - 1) * dTr, (b + 1) * T * dTr), b * dTr);
     mT.set(m.subarray(((b + 1) * T - 1) * dM, (b + 1) * T * dM), b * dM);
   }
-  const saved: RefNeuronSaved = { device: "ref", dtype, shape: { ...shape }, trace, z, pre, post, deltaM, m };
   return { m, traceT, mT, saved };
-}
-
-export function checkSaved(saved: unknown, shape: ElmNeuronShape, device: string): void {
-  const s = saved as { device?: unknown; shape?: ElmNeuronShape } | null;
-  if (s === null || typeof s !== "object" || s.device !== device) {
-    throw new RangeError(`elmNeuronBackward: 'saved' must be the value returned by elmNeuronForward on device "${device}"`);
-  }
-  for (const k of ["variant", "B", "T", "dIn", "dS", "dTree", "dBrch", "dM", "dMlp", "lMlp", "activation"] as const) {
-    if (s.shape?.[k] !== shape[k]) {
-      throw new RangeError(`elmNeuronBackward: shape.${k} is ${String(shape[k])} but the forward pass ran with ${String(s.shape?.[k])}`);
-    }
-  }
 }
 
 export function refElmNeuronBackward(
@@ -121,9 +87,7 @@ export function refElmNeuronBackward(
 ): ElmNeuronGrads {
   const dtype = validateNeuron(shape, inputs);
   validateNeuronGradOutputs(shape, dtype, dMSeq, dTraceT, dMT);
-  checkSaved(saved, shape, "ref");
-  const sv = saved as RefNeuronSaved;
-  if (sv.dtype !== dtype) throw new RangeError(`elmNeuronBackward: forward ran in ${sv.dtype}, backward got ${dtype}`);
+  const sv = checkSaved(saved, shape, dtype);
   const F = ctorOf(dtype);
   const { variant, B, T, dIn, dS, dTree, dBrch, dM, dMlp, lMlp } = shape;
   const dTr = traceSize(shape);

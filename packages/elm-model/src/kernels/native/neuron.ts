@@ -1,0 +1,82 @@
+// The fused ELM neuron on the native addons: allocates the outputs, the saved
+// state and the gradients in the call's dtype, and hands them to elm_cpu.node
+// or elm_cuda.node (sync, or off the JS thread with the async variants).
+import { elmNeuronCpu, elmNeuronCuda, type ElmNeuronNativeKernels } from "@elm/native";
+import { allocSaved, checkSaved } from "../saved.js";
+import type { ElmNeuronForwardResult, ElmNeuronGrads, ElmNeuronInputs, ElmNeuronShape, Float } from "../types.js";
+import { traceSize, validateNeuron, validateNeuronGradOutputs, type FloatDType } from "../validate.js";
+
+export type NativeDevice = "cpu" | "cuda";
+
+function kernels(device: NativeDevice): ElmNeuronNativeKernels {
+  return device === "cpu" ? elmNeuronCpu() : elmNeuronCuda();
+}
+
+function prepareForward(shape: ElmNeuronShape, inputs: ElmNeuronInputs, device: NativeDevice) {
+  const dtype = validateNeuron(shape, inputs);
+  const F = dtype === "float64" ? Float64Array : Float32Array;
+  const saved = allocSaved(shape, dtype, device);
+  const traceT = new F(shape.B * traceSize(shape));
+  const mT = new F(shape.B * shape.dM);
+  const { trace, z, pre, post, deltaM, m } = saved;
+  const buffers = { trace, z, pre, post, deltaM, m };
+  const result: ElmNeuronForwardResult = { m, traceT, mT, saved };
+  return { buffers, traceT, mT, result };
+}
+
+function allocGrads(shape: ElmNeuronShape, inputs: ElmNeuronInputs, dtype: FloatDType): ElmNeuronGrads {
+  const F = dtype === "float64" ? Float64Array : Float32Array;
+  const dTr = traceSize(shape);
+  return {
+    dx: new F(inputs.x.length), dWS: new F(shape.dS), dKappaTrace: new F(dTr), dKappaM: new F(shape.dM), dGain: new F(shape.dM),
+    dMlpW: inputs.mlpW.map((w) => new F(w.length)), dMlpB: inputs.mlpB.map((b) => new F(b.length)),
+    dTrace0: new F(shape.B * dTr), dM0: new F(shape.B * shape.dM),
+  };
+}
+
+function prepareBackward(shape: ElmNeuronShape, inputs: ElmNeuronInputs, saved: unknown, dM: Float, dTraceT: Float | null, dMT: Float | null) {
+  const dtype = validateNeuron(shape, inputs);
+  validateNeuronGradOutputs(shape, dtype, dM, dTraceT, dMT);
+  const sv = checkSaved(saved, shape, dtype);
+  const { trace, z, pre, post, deltaM, m } = sv;
+  return { buffers: { trace, z, pre, post, deltaM, m }, grads: allocGrads(shape, inputs, dtype) };
+}
+
+const orNull = <T>(v: T | null | undefined): T | null => (v === undefined ? null : v);
+
+function nativeInputs(inputs: ElmNeuronInputs): ElmNeuronInputs {
+  // the addon reads these fields by name; null (not undefined) marks an absent one
+  return { ...inputs, route: orNull(inputs.route), routeMask: orNull(inputs.routeMask), trace0: orNull(inputs.trace0), m0: orNull(inputs.m0) };
+}
+
+export function nativeElmNeuronForward(shape: ElmNeuronShape, inputs: ElmNeuronInputs, device: NativeDevice): ElmNeuronForwardResult {
+  const k = kernels(device);
+  const p = prepareForward(shape, inputs, device);
+  k.elmNeuronForward(shape, nativeInputs(inputs), p.buffers, p.traceT, p.mT);
+  return p.result;
+}
+
+export async function nativeElmNeuronForwardAsync(shape: ElmNeuronShape, inputs: ElmNeuronInputs, device: NativeDevice): Promise<ElmNeuronForwardResult> {
+  const k = kernels(device);
+  const p = prepareForward(shape, inputs, device);
+  await k.elmNeuronForwardAsync(shape, nativeInputs(inputs), p.buffers, p.traceT, p.mT);
+  return p.result;
+}
+
+export function nativeElmNeuronBackward(
+  shape: ElmNeuronShape, inputs: ElmNeuronInputs, saved: unknown, dM: Float, dTraceT: Float | null, dMT: Float | null, device: NativeDevice,
+): ElmNeuronGrads {
+  const k = kernels(device);
+  const p = prepareBackward(shape, inputs, saved, dM, dTraceT, dMT);
+  k.elmNeuronBackward(shape, nativeInputs(inputs), p.buffers, dM, orNull(dTraceT), orNull(dMT), p.grads);
+  return p.grads;
+}
+
+export async function nativeElmNeuronBackwardAsync(
+  shape: ElmNeuronShape, inputs: ElmNeuronInputs, saved: unknown, dM: Float, dTraceT: Float | null, dMT: Float | null, device: NativeDevice,
+): Promise<ElmNeuronGrads> {
+  const k = kernels(device);
+  const p = prepareBackward(shape, inputs, saved, dM, dTraceT, dMT);
+  await k.elmNeuronBackwardAsync(shape, nativeInputs(inputs), p.buffers, dM, orNull(dTraceT), orNull(dMT), p.grads);
+  return p.grads;
+}

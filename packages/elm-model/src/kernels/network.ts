@@ -1,0 +1,178 @@
+// The fused ELM Network kernel (docs/CONTRACTS.md §2, ELM_SPEC §4) on typed arrays,
+// dispatched to a device: "ref" (the TypeScript oracle, ref/network.ts), "cpu"
+// (elm_cpu.node) or "cuda" (elm_cuda.node; a CudaUnavailableError naming the
+// reason when no device can be used). One call per sequence: forward keeps what
+// BPTT needs in `saved`; backward returns the gradient of every float input.
+import { elmNetworkCpu, elmNetworkCuda, type ElmNetworkKernels } from "@elm/native";
+import {
+  allocLike,
+  mlpLayerDims,
+  synapsesPerNeuron,
+  validateNetworkGradOutputs,
+  validateNetworkInputs,
+  type ElmNetworkForwardResult,
+  type ElmNetworkGrads,
+  type ElmNetworkInputs,
+  type ElmNetworkShape,
+  type Float,
+  type KernelDevice,
+} from "./networkShape.js";
+import { elmNetworkBackwardRef, elmNetworkForwardRef } from "./ref/network.js";
+
+export * from "./networkShape.js";
+export { elmNetworkBackwardRef, elmNetworkForwardRef } from "./ref/network.js";
+
+/** What a native forward keeps for its backward. */
+interface NativeNetworkSaved {
+  kind: "native-network";
+  device: "cpu" | "cuda";
+  /** [elmNetworkSavedLength(shape)]: b_t, m_t, MLP pre/post-activations, Δm per step. */
+  buffer: Float;
+  /** [B,T,N·dAxon] a private copy of y (z_t reads y_{t−1}). */
+  y: Float;
+  f64: boolean;
+  shapeKey: string;
+}
+
+const shapeKey = (s: ElmNetworkShape): string =>
+  [s.B, s.T, s.dIn, s.N, s.dTree, s.dBrch, s.dM, s.dMlp, s.lMlp, s.dAxon, s.activation].join(",");
+
+function kernels(device: "cpu" | "cuda"): ElmNetworkKernels {
+  return device === "cpu" ? elmNetworkCpu() : elmNetworkCuda();
+}
+
+function checkDevice(fn: string, device: unknown): asserts device is KernelDevice {
+  if (device !== "ref" && device !== "cpu" && device !== "cuda") {
+    throw new RangeError(`${fn}: device must be "ref", "cpu" or "cuda", got ${JSON.stringify(device)}`);
+  }
+}
+
+function nativeInputs(inp: ElmNetworkInputs) {
+  return [
+    inp.x, inp.src, inp.w, inp.kappaB, inp.kappaM, inp.gain, inp.mlpW, inp.mlpB, inp.wY, inp.bY,
+    inp.b0 ?? null, inp.m0 ?? null, inp.y0 ?? null,
+  ] as const;
+}
+
+function prepareForward(shape: ElmNetworkShape, inp: ElmNetworkInputs, device: "cpu" | "cuda") {
+  validateNetworkInputs("elmNetworkForward", shape, inp);
+  const k = kernels(device);
+  const { B, T, N, dTree, dM, dAxon } = shape;
+  const like = inp.x;
+  const y = allocLike(like, B * T * N * dAxon);
+  const bT = allocLike(like, B * N * dTree);
+  const mT = allocLike(like, B * N * dM);
+  const yT = allocLike(like, B * N * dAxon);
+  const buffer = allocLike(like, k.elmNetworkSavedLength(shape));
+  const finish = (): ElmNetworkForwardResult => {
+    const saved: NativeNetworkSaved = {
+      kind: "native-network", device, buffer, y: y.slice(), f64: like instanceof Float64Array, shapeKey: shapeKey(shape),
+    };
+    return { y, bT, mT, yT, saved };
+  };
+  return { k, args: [...nativeInputs(inp), y, bT, mT, yT, buffer] as const, finish };
+}
+
+function prepareBackward(
+  shape: ElmNetworkShape,
+  inp: ElmNetworkInputs,
+  savedIn: unknown,
+  dY: Float,
+  dBT: Float | null,
+  dMT: Float | null,
+  dYT: Float | null,
+  device: "cpu" | "cuda",
+) {
+  const fn = "elmNetworkBackward";
+  validateNetworkInputs(fn, shape, inp);
+  const f64 = inp.x instanceof Float64Array;
+  validateNetworkGradOutputs(fn, shape, f64, dY, dBT, dMT, dYT);
+  const saved = savedIn as NativeNetworkSaved;
+  if (!saved || saved.kind !== "native-network" || saved.device !== device) {
+    throw new TypeError(`${fn}: 'saved' must come from elmNetworkForward on device "${device}"`);
+  }
+  if (saved.shapeKey !== shapeKey(shape) || saved.f64 !== f64) {
+    throw new RangeError(`${fn}: 'saved' was made for shape ${saved.shapeKey} (${saved.f64 ? "float64" : "float32"}), got ${shapeKey(shape)} (${f64 ? "float64" : "float32"})`);
+  }
+  const k = kernels(device);
+  const { B, T, dIn, N, dTree, dM, dAxon } = shape;
+  const like = inp.x;
+  const dims = mlpLayerDims(shape);
+  const g: ElmNetworkGrads = {
+    dx: allocLike(like, B * T * dIn),
+    dW: allocLike(like, N * synapsesPerNeuron(shape)),
+    dKappaB: allocLike(like, N * dTree),
+    dKappaM: allocLike(like, N * dM),
+    dGain: allocLike(like, N * dM),
+    dMlpW: dims.map((d) => allocLike(like, N * d.out * d.in)),
+    dMlpB: dims.map((d) => allocLike(like, N * d.out)),
+    dWY: allocLike(like, N * dAxon * dM),
+    dBY: allocLike(like, N * dAxon),
+    dB0: allocLike(like, B * N * dTree),
+    dM0: allocLike(like, B * N * dM),
+    dY0: allocLike(like, B * N * dAxon),
+  };
+  const args = [
+    ...nativeInputs(inp), saved.buffer, saved.y, dY, dBT ?? null, dMT ?? null, dYT ?? null,
+    g.dx, g.dW, g.dKappaB, g.dKappaM, g.dGain, g.dMlpW, g.dMlpB, g.dWY, g.dBY, g.dB0, g.dM0, g.dY0,
+  ] as const;
+  return { k, args, g };
+}
+
+/** Forward over the whole sequence: y [B,T,N·dAxon], final states, and `saved` for elmNetworkBackward. */
+export function elmNetworkForward(shape: ElmNetworkShape, inputs: ElmNetworkInputs, device: KernelDevice): ElmNetworkForwardResult {
+  checkDevice("elmNetworkForward", device);
+  if (device === "ref") return elmNetworkForwardRef(shape, inputs);
+  const { k, args, finish } = prepareForward(shape, inputs, device);
+  k.elmNetworkForward(shape, ...args);
+  return finish();
+}
+
+/** BPTT: gradients of every float input, given dY [B,T,N·dAxon] and optional gradients of the final states. */
+export function elmNetworkBackward(
+  shape: ElmNetworkShape,
+  inputs: ElmNetworkInputs,
+  saved: unknown,
+  dY: Float,
+  dBT: Float | null,
+  dMT: Float | null,
+  dYT: Float | null,
+  device: KernelDevice,
+): ElmNetworkGrads {
+  checkDevice("elmNetworkBackward", device);
+  if (device === "ref") return elmNetworkBackwardRef(shape, inputs, saved, dY, dBT, dMT, dYT);
+  const { k, args, g } = prepareBackward(shape, inputs, saved, dY, dBT, dMT, dYT, device);
+  k.elmNetworkBackward(shape, ...args);
+  return g;
+}
+
+/** elmNetworkForward off the JS thread (native devices); the arrays must not be touched until it settles. */
+export async function elmNetworkForwardAsync(
+  shape: ElmNetworkShape,
+  inputs: ElmNetworkInputs,
+  device: KernelDevice,
+): Promise<ElmNetworkForwardResult> {
+  checkDevice("elmNetworkForwardAsync", device);
+  if (device === "ref") return elmNetworkForwardRef(shape, inputs);
+  const { k, args, finish } = prepareForward(shape, inputs, device);
+  await k.elmNetworkForwardAsync(shape, ...args);
+  return finish();
+}
+
+/** elmNetworkBackward off the JS thread (native devices). */
+export async function elmNetworkBackwardAsync(
+  shape: ElmNetworkShape,
+  inputs: ElmNetworkInputs,
+  saved: unknown,
+  dY: Float,
+  dBT: Float | null,
+  dMT: Float | null,
+  dYT: Float | null,
+  device: KernelDevice,
+): Promise<ElmNetworkGrads> {
+  checkDevice("elmNetworkBackwardAsync", device);
+  if (device === "ref") return elmNetworkBackwardRef(shape, inputs, saved, dY, dBT, dMT, dYT);
+  const { k, args, g } = prepareBackward(shape, inputs, saved, dY, dBT, dMT, dYT, device);
+  await k.elmNetworkBackwardAsync(shape, ...args);
+  return g;
+}
