@@ -2,7 +2,7 @@
 // authors' parameters under their names, the derived tensors computed from
 // them with differentiable core ops, one fused op per sequence, the readout.
 import {
-  Rng, Tensor, add, div, exp, maximum, mul, relu, reshape, sigmoid, sub, zeros,
+  Rng, Tensor, add, concat, div, exp, maximum, mul, relu, reshape, sigmoid, slice, sub, zeros,
   DTypeError, DeviceError, ShapeError, type DType, type Device,
 } from "@elm/core";
 import { elmConfigJson, resolveElmConfig, type ElmConfig, type ElmVariant, type ResolvedElmConfig } from "./config/elm_config.js";
@@ -10,7 +10,7 @@ import { protoTauMInit } from "./init.js";
 import { Linear } from "./layers/linear.js";
 import { Mlp } from "./layers/mlp.js";
 import { Module } from "./module.js";
-import { elmNeuron, type ElmOpAttrs } from "./ops/elm_op.js";
+import { elmNeuron, elmNeuronAsync, type ElmOpAttrs, type ElmOpTensors } from "./ops/elm_op.js";
 import { checkRoutingTable, neuronioRouting, randomRouting, type RoutingTable } from "./routing.js";
 import { elmTrainableParameterCount } from "./count.js";
 
@@ -140,7 +140,7 @@ export abstract class ElmBase extends Module {
     if (x.device !== this.device) throw new DeviceError(`${name}.${what}: x is on ${x.device} but the model is on ${this.device}; use model.to("${x.device}")`);
   }
 
-  private checkState(s: ElmState, B: number, what: string): void {
+  private checkState(s: ElmState, B: number, what: string, device: Device): void {
     const name = this.constructor.name;
     const want = (t: unknown, label: string, shape: number[]) => {
       if (!(t instanceof Tensor)) throw new TypeError(`${name}.${what}: state.${label} must be a Tensor`);
@@ -148,6 +148,7 @@ export abstract class ElmBase extends Module {
         throw new ShapeError(`${name}.${what}: state.${label} has shape [${t.shape.join(",")}], expected [${shape.join(",")}]`);
       }
       if (t.dtype !== this.dtype) throw new DTypeError(`${name}.${what}: state.${label} is ${t.dtype}, expected ${this.dtype}`);
+      if (t.device !== device) throw new DeviceError(`${name}.${what}: state.${label} is on ${t.device}, expected ${device}`);
     };
     if (s === null || typeof s !== "object") throw new TypeError(`${name}.${what}: state must be { trace, m }`);
     want(s.trace, "trace", [B, this.config.trace_size]);
@@ -167,28 +168,68 @@ export abstract class ElmBase extends Module {
     };
   }
 
+  private opTensors(x: Tensor, state: ElmState | null | undefined): ElmOpTensors {
+    this.checkInput(x, "forward");
+    const B = x.shape[0];
+    if (state) this.checkState(state, B, "forward", x.device);
+    const s0 = state ?? this.initialState(B, x.device);
+    const d = this.derived();
+    return { x, wS: d.wS, kappaTrace: d.kappaTrace, kappaM: d.kappaM, gain: d.gain, mlpW: this.mlp.weights, mlpB: this.mlp.biases, trace0: s0.trace, m0: s0.m };
+  }
+
+  /**
+   * The memory sequence m [B,T,d_m] (what the readout reads) and the final
+   * state, through ONE fused op from `state` (zeros when absent). For a custom
+   * readout, e.g. dropout on m_t before `w_y.forward`.
+   */
+  memoryWithState(x: Tensor, state?: ElmState | null): { m: Tensor; state: ElmState } {
+    const r = elmNeuron(this.opTensors(x, state), this.opAttrs());
+    return { m: r.m, state: { trace: r.traceT, m: r.mT } };
+  }
+
+  /** memoryWithState with the fused forward kernel off the JS thread (cpu/cuda); don't modify x or the parameters until it settles. */
+  async memoryWithStateAsync(x: Tensor, state?: ElmState | null): Promise<{ m: Tensor; state: ElmState }> {
+    const r = await elmNeuronAsync(this.opTensors(x, state), this.opAttrs());
+    return { m: r.m, state: { trace: r.traceT, m: r.mT } };
+  }
+
   /**
    * The whole sequence through ONE fused op, from `state` (zeros when absent),
    * returning the outputs y [B,T,num_output] and the final state — for
    * truncated BPTT pass the state on (detach it to cut the gradient).
    */
   forwardWithState(x: Tensor, state?: ElmState | null): { y: Tensor; state: ElmState } {
-    this.checkInput(x, "forward");
-    const B = x.shape[0];
-    const s0 = state ?? this.initialState(B, x.device);
-    if (state) this.checkState(state, B, "forward");
-    const d = this.derived();
-    const r = elmNeuron(
-      { x, wS: d.wS, kappaTrace: d.kappaTrace, kappaM: d.kappaM, gain: d.gain, mlpW: this.mlp.weights, mlpB: this.mlp.biases, trace0: s0.trace, m0: s0.m },
-      this.opAttrs(),
-    );
-    const y = this.w_y.forward(r.m); // y_t = W_y m_t + b_y
-    return { y, state: { trace: r.traceT, m: r.mT } };
+    const r = this.memoryWithState(x, state);
+    return { y: this.w_y.forward(r.m), state: r.state }; // y_t = W_y m_t + b_y
+  }
+
+  /** As forwardWithState, with the fused forward kernel off the JS thread (cpu/cuda). */
+  async forwardWithStateAsync(x: Tensor, state?: ElmState | null): Promise<{ y: Tensor; state: ElmState }> {
+    const r = await this.memoryWithStateAsync(x, state);
+    return { y: this.w_y.forward(r.m), state: r.state };
+  }
+
+  /** forward() off the JS thread (native devices). */
+  async forwardAsync(x: Tensor): Promise<Tensor> {
+    return (await this.forwardWithStateAsync(x, null)).y;
   }
 
   /** y [B,T,num_output] from x [B,T,num_input], starting from zero state. */
   forward(x: Tensor): Tensor {
     return this.forwardWithState(x, null).y;
+  }
+
+  /**
+   * The authors' `neuronio_eval_forward`: for a NeuronIO model (outputs: spike
+   * logit, scaled soma), [sigmoid(spike logit), soma / y_train_soma_scale] per step.
+   */
+  neuronioEvalForward(x: Tensor, yTrainSomaScale = 0.1): Tensor {
+    if (this.config.num_output < 2) throw new ShapeError(`${this.constructor.name}.neuronioEvalForward: needs num_output ≥ 2 (spike, soma), got ${this.config.num_output}`);
+    if (!(yTrainSomaScale > 0)) throw new RangeError(`${this.constructor.name}.neuronioEvalForward: y_train_soma_scale must be > 0, got ${yTrainSomaScale}`);
+    const y = this.forward(x);
+    const spike = sigmoid(slice(y, 2, 0, 1));
+    const soma = div(slice(y, 2, 1, 2), yTrainSomaScale);
+    return concat([spike, soma], 2);
   }
 
   /** One time step for online inference: x_t [B,num_input] → y_t [B,num_output] and the next state. */

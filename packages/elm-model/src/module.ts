@@ -11,7 +11,7 @@
 import { Tensor, isFloatDType, zeros, type DType, type Device } from "@elm/core";
 
 /** A value `loadStateDict` accepts: a Tensor, or a plain `{ shape, data }` (fixtures, torch imports). */
-export type StateValue = Tensor | { shape: readonly number[]; data: ArrayLike<number> };
+export type StateValue = Tensor | { shape: readonly number[]; data: ArrayLike<number> | BigInt64Array };
 export type StateDictInput = Record<string, StateValue> | Map<string, StateValue>;
 
 export class StateDictError extends Error {
@@ -143,6 +143,10 @@ export abstract class Module {
       if (v === null || typeof v !== "object" || !("shape" in v) || !("data" in v)) {
         throw new StateDictError(`loadStateDict: '${k}' must be a Tensor or { shape, data }, got ${v === null ? "null" : typeof v}`);
       }
+      const raw = (v as { dtype?: unknown }).dtype;
+      if (raw === "float16" || raw === "bfloat16") {
+        throw new StateDictError(`loadStateDict: '${k}' is ${raw} (raw 16-bit patterns); convert it to float32 first`);
+      }
       const shape = [...v.shape];
       if (shape.length !== t.shape.length || shape.some((d, i) => d !== t.shape[i])) {
         throw new StateDictError(`loadStateDict: '${k}' has shape [${shape.join(",")}], the model expects [${t.shape.join(",")}]`);
@@ -159,7 +163,8 @@ export abstract class Module {
         }
       } else {
         for (let i = 0; i < v.data.length; i++) {
-          if (typeof v.data[i] !== "number") throw new StateDictError(`loadStateDict: '${k}'[${i}] is not a number`);
+          const x = v.data[i];
+          if (typeof x !== "number" && typeof x !== "bigint") throw new StateDictError(`loadStateDict: '${k}'[${i}] is not a number`);
         }
       }
     }

@@ -5,7 +5,8 @@
 // `_proto_tau_m`) is ordinary core autograd around it.
 import { Tensor, defineOp, DTypeError, DeviceError, ShapeError, type Device } from "@elm/core";
 import { elmNeuronBackward, elmNeuronForward } from "../kernels/index.js";
-import type { ElmNeuronInputs, ElmNeuronShape, Float } from "../kernels/index.js";
+import { elmNeuronForwardAsync } from "../kernels/index.js";
+import type { ElmNeuronForwardResult, ElmNeuronInputs, ElmNeuronShape, Float } from "../kernels/index.js";
 
 /** Everything but the batch and time sizes, which come from x. */
 export type ElmOpShape = Omit<ElmNeuronShape, "B" | "T">;
@@ -16,6 +17,8 @@ export interface ElmOpAttrs {
   route: Int32Array | null;
   /** [d_s] 0/1 validity; null = all ones. */
   routeMask: Int32Array | null;
+  /** Set by elmNeuronAsync: the forward already ran off the JS thread. */
+  precomputed?: { kin: ElmNeuronInputs; result: ElmNeuronForwardResult };
 }
 
 /** Tensors the op takes, in this order. */
@@ -97,8 +100,8 @@ const elmNeuronOp = defineOp<ElmOpAttrs, Saved>({
   forward(inputs, attrs) {
     const device = commonDeviceAndDtype(inputs);
     const shape = fullShape(inputs, attrs);
-    const kin = kernelInputs(inputs, attrs);
-    const r = elmNeuronForward(shape, kin, device);
+    const kin = attrs.precomputed ? attrs.precomputed.kin : kernelInputs(inputs, attrs);
+    const r = attrs.precomputed ? attrs.precomputed.result : elmNeuronForward(shape, kin, device);
     const { B, T, dM } = shape;
     const traceLen = shape.variant === "v1" ? shape.dS : shape.dTree;
     return {
@@ -120,8 +123,24 @@ const elmNeuronOp = defineOp<ElmOpAttrs, Saved>({
   },
 });
 
+const opInputs = (t: ElmOpTensors): Tensor[] => [t.x, t.wS, t.kappaTrace, t.kappaM, t.gain, ...t.mlpW, ...t.mlpB, t.trace0, t.m0];
+
 /** Runs the fused ELM neuron over the whole sequence: one node on the tape. */
 export function elmNeuron(t: ElmOpTensors, attrs: ElmOpAttrs): ElmOpResult {
-  const [m, traceT, mT] = elmNeuronOp([t.x, t.wS, t.kappaTrace, t.kappaM, t.gain, ...t.mlpW, ...t.mlpB, t.trace0, t.m0], attrs);
+  const [m, traceT, mT] = elmNeuronOp(opInputs(t), attrs);
+  return { m, traceT, mT };
+}
+
+/**
+ * As elmNeuron, with the forward kernel off the JS thread (native devices);
+ * the input tensors must not be modified until it settles. BPTT runs in backward().
+ */
+export async function elmNeuronAsync(t: ElmOpTensors, attrs: ElmOpAttrs): Promise<ElmOpResult> {
+  const inputs = opInputs(t);
+  const device = commonDeviceAndDtype(inputs);
+  const shape = fullShape(inputs, attrs);
+  const kin = kernelInputs(inputs, attrs);
+  const result = await elmNeuronForwardAsync(shape, kin, device);
+  const [m, traceT, mT] = elmNeuronOp(inputs, { ...attrs, precomputed: { kin, result } });
   return { m, traceT, mT };
 }

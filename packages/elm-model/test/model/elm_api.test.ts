@@ -1,7 +1,7 @@
 // The ELM model API: config checks, state dicts, streaming step, truncated
 // BPTT with carried state, train/eval, dtype/device moves.
 import { describe, expect, it } from "vitest";
-import { Rng, Tensor, add, concat, mul, randNormal, reshape, slice, stack, sum, type Tensor as T } from "@elm/core";
+import { CudaUnavailableError, Rng, Tensor, add, decodeSafetensors, deviceAvailable, encodeSafetensors, concat, mul, randNormal, reshape, slice, stack, sum, type Tensor as T } from "@elm/core";
 import { BranchElm, ConfigError, ElmNeuron, StateDictError, type ElmBase } from "../../src/index.js";
 import { expectCloseRel } from "./fixtures.js";
 
@@ -80,6 +80,26 @@ describe("state dicts", () => {
     expect(() => m.loadStateDict({ ...sd, input_to_synapse_indices: { shape: [12], data: idx } })).toThrow(/input_to_synapse_indices\[4\] = 6 is outside \[0, 6\)/);
     idx[4] = 1.5;
     expect(() => m.loadStateDict({ ...sd, input_to_synapse_indices: { shape: [12], data: idx } })).toThrow(/is not an int32/);
+  });
+});
+
+describe("safetensors", () => {
+  it("state dicts (also with empty routing buffers) round-trip through safetensors", () => {
+    for (const m of [new ElmNeuron({ num_input: 6, num_output: 2, num_memory: 3 }, { seed: 1, dtype: "float64" }), ...models()]) {
+      const bytes = encodeSafetensors(m.stateDict());
+      const fresh = new (m.constructor as new (c: never, o: object) => ElmBase)(m.describe() as never, { seed: 42, dtype: "float64" });
+      fresh.loadStateDict(decodeSafetensors(bytes).tensors);
+      const x = input(1, 4, 6, 9);
+      expect(fresh.forward(x).toArray()).toEqual(m.forward(x).toArray());
+    }
+  });
+
+  it("loads int64 (BigInt64Array) index data as torch writes it", () => {
+    const m = new ElmNeuron(small, { dtype: "float64" });
+    const sd = m.stateDict();
+    const idx = BigInt64Array.from(Array.from(sd.input_to_synapse_indices.data).reverse(), (v) => BigInt(v));
+    m.loadStateDict({ ...sd, input_to_synapse_indices: { shape: [12], data: idx } });
+    expect(m.routing()!.indices[0]).toBe(Number(idx[0]));
   });
 });
 
@@ -172,5 +192,32 @@ describe("modes and moves", () => {
     expect(m.device).toBe("cpu");
     expect(m.namedParameters().map(([n]) => n)).toContain("_proto_tau_m");
     expect(() => m.to("cuda")).toThrow(/cuda|CUDA/);
+  });
+});
+
+describe("cuda", () => {
+  it("runs on cuda where a GPU exists; otherwise a clear error that leaves the model where it was", () => {
+    const m = new ElmNeuron(small, { device: "cpu", dtype: "float64" });
+    if (deviceAvailable("cuda")) {
+      const x = input(2, 5, 6, 1);
+      const want = m.forward(Tensor.fromArray(x.data, x.shape, { dtype: "float64", device: "cpu" })).data;
+      m.to("cuda");
+      expectCloseRel(m.forward(Tensor.fromArray(x.data, x.shape, { dtype: "float64", device: "cuda" })).data, want, 1e-10, "cuda y");
+      return;
+    }
+    expect(() => m.to("cuda")).toThrow(CudaUnavailableError);
+    expect(m.device).toBe("cpu");
+    expect(m.namedParameters().every(([, t]) => t.device === "cpu")).toBe(true);
+  });
+});
+
+describe("memoryWithState", () => {
+  it("gives the m the readout reads: w_y.forward(m) == forward(x)", () => {
+    for (const m of models()) {
+      const x = input(2, 5, 6, 12);
+      const r = m.memoryWithState(x);
+      expect([...r.m.shape]).toEqual([2, 5, 3]);
+      expectCloseRel(m.w_y.forward(r.m).data, m.forward(x).data, 0, "readout of m");
+    }
   });
 });

@@ -3,12 +3,12 @@
 // every trainable raw-parameter gradient and the input gradient must match the
 // authors' PyTorch float64 values (1e-10 relative in float64, 1e-4 in float32).
 import { describe, expect, it } from "vitest";
-import { Tensor, mul, sum, type DType, type Device } from "@elm/core";
+import { Tensor, deviceAvailable, mul, sum, type DType, type Device } from "@elm/core";
 import { BranchElm, ElmNeuron, type ElmBase } from "../../src/index.js";
 import { expectCloseRel, loadRefFixtures, type RefFixture } from "./fixtures.js";
 
 const fixtures = loadRefFixtures();
-const DEVICES: Device[] = ["ref"];
+const DEVICES: Device[] = deviceAvailable("cuda") ? ["ref", "cpu", "cuda"] : ["ref", "cpu"];
 const TOL: Record<string, number> = { float64: 1e-10, float32: 1e-4 };
 
 function build(fx: RefFixture, dtype: DType, device: Device): ElmBase {
