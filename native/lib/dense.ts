@@ -1,6 +1,6 @@
 // Typings for the dense kernels behind @elm/core's `cpu` device (elm_cpu.node).
 // Op codes match native/include/elm/dense_math.h.
-import { cpu } from "./loader.js";
+import { cpu, cuda } from "./loader.js";
 
 type Float = Float32Array | Float64Array;
 
@@ -24,5 +24,20 @@ export interface DenseKernels {
   denseCrossEntropyRowsGrad<T extends Float>(rows: number, C: number, z: T, t: Int32Array, g: T, dz: T): void;
 }
 
+/** The CUDA addon's dense kernels: the same calls as DenseKernels (accumulate must be false). */
+export type CudaDenseKernels = Pick<DenseKernels, "denseMatmul" | "denseUnary" | "denseBinary">;
+
+/** The CUDA kernels' thread bodies run in host loops (elm_cpu), to test their math without a GPU. */
+export interface DenseBodiesOnHost {
+  denseMatmulBodiesOnHost<T extends Float>(a: T, b: T, c: T, batch: number, m: number, n: number, k: number,
+    offA: Float64Array, offB: Float64Array, transA: boolean, transB: boolean): void;
+  denseBinaryBodiesOnHost<T extends Float>(op: number, shape: Float64Array, a: T, sa: Float64Array, b: T, sb: Float64Array, out: T): void;
+}
+
 /** The dense kernels of the CPU addon. */
-export const dense: DenseKernels = cpu as unknown as DenseKernels;
+export const dense: DenseKernels & DenseBodiesOnHost = cpu as unknown as DenseKernels & DenseBodiesOnHost;
+
+/** The dense kernels of the CUDA addon; throws CudaUnavailableError naming the reason without a usable GPU. */
+export function cudaDense(): CudaDenseKernels {
+  return cuda() as unknown as CudaDenseKernels;
+}

@@ -53,8 +53,13 @@ export interface ElmNeuronHostBodies {
    * synchronises: the CUDA code path without a device. Same arguments as the
    * kernels above.
    */
-  elmNeuronForwardCudaBodies: ElmNeuronNativeKernels["elmNeuronForward"];
-  elmNeuronBackwardCudaBodies: ElmNeuronNativeKernels["elmNeuronBackward"];
+  elmNeuronForwardCudaBodies(
+    shape: ElmNeuronNativeShape, inputs: ElmNeuronNativeInputs, saved: ElmNeuronNativeSaved, traceT: F, mT: F, threadsPerBlock?: number,
+  ): void;
+  elmNeuronBackwardCudaBodies(
+    shape: ElmNeuronNativeShape, inputs: ElmNeuronNativeInputs, saved: ElmNeuronNativeSaved,
+    dM: F, dTraceT: F | null, dMT: F | null, grads: ElmNeuronNativeGrads, threadsPerBlock?: number,
+  ): void;
 }
 
 /** The CPU kernels (elm_cpu.node). */

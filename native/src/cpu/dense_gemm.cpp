@@ -6,6 +6,7 @@
 #include "cpu/dense_gemm.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -181,19 +182,22 @@ void gemm_impl(std::int64_t m, std::int64_t n, std::int64_t k, MatView<T> A, Mat
       };
       if (threaded) parallel_for(npanels, 8, pack_b);
       else pack_b(0, npanels);
-      // tiles: MC rows × a chunk of NR panels, so small m still uses both cores
+      // tasks: MC rows × a chunk of NR panels, several per thread and handed out dynamically,
+      // so a thread whose core is shared with other work does fewer of them
       const std::int64_t mtiles = (m + MC - 1) / MC;
       std::int64_t nchunks = 1;
       if (threaded) {
-        const std::int64_t want = 4 * num_threads();
-        if (mtiles < want) nchunks = std::min<std::int64_t>(npanels, (want + mtiles - 1) / mtiles);
+        const std::int64_t want = 8 * num_threads();
+        if (mtiles < want) nchunks = std::min<std::int64_t>((npanels + 3) / 4, (want + mtiles - 1) / mtiles);
+        nchunks = std::max<std::int64_t>(1, nchunks);
       }
       const std::int64_t panels_per_chunk = (npanels + nchunks - 1) / nchunks;
       nchunks = (npanels + panels_per_chunk - 1) / panels_per_chunk;
-      auto body = [&](std::int64_t t0, std::int64_t t1) {
+      const std::int64_t ntasks = mtiles * nchunks;
+      // runs tasks [t0, t1); packed_tile: which A tile this thread's buffer holds (-1: none)
+      auto body = [&](std::int64_t t0, std::int64_t t1, std::int64_t& packed_tile) {
         static thread_local AlignedBuffer<T> abuf;
         alignas(64) T scratch[MR * NR];
-        std::int64_t packed_tile = -1;
         T* ap = abuf.get(static_cast<std::size_t>(((MC + MR - 1) / MR) * MR * kc));
         for (std::int64_t t = t0; t < t1; ++t) {
           const std::int64_t it = t / nchunks, ch = t % nchunks;
@@ -223,8 +227,16 @@ void gemm_impl(std::int64_t m, std::int64_t n, std::int64_t k, MatView<T> A, Mat
           }
         }
       };
-      if (threaded) parallel_for(mtiles * nchunks, 1, body);
-      else body(0, mtiles * nchunks);
+      if (threaded) {
+        std::atomic<std::int64_t> next{0};
+        parallel_for(num_threads(), 1, [&](std::int64_t, std::int64_t) {
+          std::int64_t packed_tile = -1;
+          for (std::int64_t t; (t = next.fetch_add(1, std::memory_order_relaxed)) < ntasks;) body(t, t + 1, packed_tile);
+        });
+      } else {
+        std::int64_t packed_tile = -1;
+        body(0, ntasks, packed_tile);
+      }
     }
   }
 }
@@ -234,7 +246,9 @@ void gemm_impl(std::int64_t m, std::int64_t n, std::int64_t k, MatView<T> A, Mat
 template <class T>
 void gemm(std::int64_t m, std::int64_t n, std::int64_t k, MatView<T> a, MatView<T> b, T* c,
           std::int64_t ldc, bool accumulate, bool threaded) {
-  gemm_impl<T>(m, n, k, a, b, c, ldc, accumulate, threaded && num_threads() > 1);
+  // below ~256k flops the pool's wake-up costs more than the second core gains
+  const bool big = 2.0 * double(m) * double(n) * double(k) >= 2.5e5;
+  gemm_impl<T>(m, n, k, a, b, c, ldc, accumulate, threaded && big && num_threads() > 1);
 }
 
 template <class T>

@@ -1,5 +1,17 @@
-// CPU ELM Network kernel: see elm_network.h. The math of one sample is
-// elm/network.h (shared with CUDA); this file only schedules it.
+// CPU ELM Network kernel: see elm_network.h.
+//
+// Schedule: the batch is split into contiguous row chunks, one per worker; a chunk
+// runs the whole sequence (rows never interact, so no barrier per step). Within
+// a step, neuron i is computed for all rows of the chunk together, so its weights
+// are loaded once per step for R rows; the MLP layers are row-blocked products
+// with the innermost loop over a contiguous output (forward, weights packed as
+// [in,out]) or input (backward, PyTorch layout [out,in]) dimension, which the
+// compiler vectorises. z_t = [x_t ; y_{t−1}] is copied into one contiguous row
+// per step, so a synapse is one indexed load with no branch.
+//
+// The math is that of elm/network.h (one sample, shared with CUDA), reordered;
+// the activations are elm/activations.h. The tests hold both to the TypeScript
+// oracle.
 #include "cpu/elm_network.h"
 
 #include <algorithm>
@@ -7,6 +19,7 @@
 #include <vector>
 
 #include "cpu/parallel.h"
+#include "elm/activations.h"
 
 namespace elm::cpu {
 namespace {
@@ -21,19 +34,302 @@ Chunks batch_chunks(int B) {
   return {(B + rows - 1) / rows, rows};
 }
 
+// Every neuron's MLP weights transposed to [N][in][out] (forward products run over out).
+template <class T>
+struct PackedMlp {
+  std::vector<T> wt[kMaxMlpLayers];
+  PackedMlp(const NetworkDims& d, const NetworkInputs<T>& p) {
+    for (int l = 0; l <= d.lMlp; ++l) {
+      const int nIn = d.layerIn(l), nOut = d.layerOut(l);
+      const index_t per = static_cast<index_t>(nIn) * nOut;
+      wt[l].resize(static_cast<size_t>(d.N * per));
+      T* dst = wt[l].data();
+      const T* src = p.mlpW[l];
+      parallel_for(d.N, 8, [&](std::int64_t i0, std::int64_t i1) {
+        for (std::int64_t i = i0; i < i1; ++i)
+          for (int o = 0; o < nOut; ++o)
+            for (int q = 0; q < nIn; ++q) dst[i * per + static_cast<index_t>(q) * nOut + o] = src[i * per + static_cast<index_t>(o) * nIn + q];
+      });
+    }
+  }
+};
+
+// z_t = [x_t ; y_{t−1}] for row b, contiguous.
+template <class T>
+void build_z(const NetworkDims& d, const NetworkInputs<T>& p, const T* y, int b, int t, T* z) {
+  const index_t row = static_cast<index_t>(b) * d.T + t;
+  std::memcpy(z, p.x + row * d.dIn, sizeof(T) * d.dIn);
+  const T* yPrev = t > 0 ? y + (row - 1) * d.dY() : (p.y0 ? p.y0 + static_cast<index_t>(b) * d.dY() : nullptr);
+  if (yPrev) std::memcpy(z + d.dIn, yPrev, sizeof(T) * d.dY());
+  else std::fill(z + d.dIn, z + d.dZ(), T(0));
+}
+
+// a_r[o] += Σ_q h_r[q]·WT[q][o] for the R rows (WT [nIn][nOut]).
+template <class T>
+inline void rows_times_wt(int R, int nIn, int nOut, const T* __restrict WT, T* const* h, T* const* a) {
+  for (int q = 0; q < nIn; ++q) {
+    const T* __restrict w = WT + static_cast<index_t>(q) * nOut;
+    for (int r = 0; r < R; ++r) {
+      const T hq = h[r][q];
+      T* __restrict ar = a[r];
+      for (int o = 0; o < nOut; ++o) ar[o] += hq * w[o];
+    }
+  }
+}
+
+// Backward of one linear layer for R rows: gb += Σ_r dA_r, gW[o][:] += Σ_r dA_r[o]·h_r,
+// and (when dH) dH_r = Wᵀ dA_r (W [nOut][nIn]).
+template <class T>
+inline void rows_linear_backward(int R, int nIn, int nOut, const T* __restrict W, T* const* h, T* const* dA,
+                                 T* __restrict gW, T* __restrict gb, T* const* dH) {
+  for (int o = 0; o < nOut; ++o) {
+    T* __restrict grow = gW + static_cast<index_t>(o) * nIn;
+    T sb = T(0);
+    for (int r = 0; r < R; ++r) {
+      const T g = dA[r][o];
+      sb += g;
+      const T* __restrict hr = h[r];
+      for (int q = 0; q < nIn; ++q) grow[q] += g * hr[q];
+    }
+    gb[o] += sb;
+  }
+  if (!dH) return;
+  for (int r = 0; r < R; ++r) {
+    T* __restrict dh = dH[r];
+    std::fill(dh, dh + nIn, T(0));
+    const T* __restrict da = dA[r];
+    for (int o = 0; o < nOut; ++o) {
+      const T g = da[o];
+      const T* __restrict wrow = W + static_cast<index_t>(o) * nIn;
+      for (int q = 0; q < nIn; ++q) dh[q] += g * wrow[q];
+    }
+  }
+}
+
+// Per-worker buffers of a chunk of R rows.
+template <class T>
+struct ChunkScratch {
+  int R;
+  std::vector<T> z, h0, out, dA, dH, dm;
+  ChunkScratch(const NetworkDims& d, int R_) : R(R_) {
+    const int wMax = std::max(d.hIn(), std::max(d.dMlp, d.dM));
+    z.resize(static_cast<size_t>(R) * d.dZ());
+    h0.resize(static_cast<size_t>(R) * d.hIn());
+    out.resize(static_cast<size_t>(R) * d.dM);
+    dA.resize(static_cast<size_t>(R) * wMax);
+    dH.resize(static_cast<size_t>(R) * wMax);
+    dm.resize(static_cast<size_t>(R) * d.dM);
+  }
+};
+
+constexpr int kMaxRows = 64;  // rows of a chunk processed together (larger chunks are split)
+
+template <class T>
+void forward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const PackedMlp<T>& pk, const NetworkSaved<T>& s,
+                  int b0, int R, ChunkScratch<T>& S) {
+  const int kc = d.kc(), hid = d.hidden();
+  T* hIn[kMaxRows];
+  T* acc[kMaxRows];
+  index_t cur[kMaxRows];
+  for (int t = 0; t < d.T; ++t) {
+    for (int r = 0; r < R; ++r) build_z(d, p, s.y, b0 + r, t, S.z.data() + static_cast<index_t>(r) * d.dZ());
+    for (int i = 0; i < d.N; ++i) {
+      const std::int32_t* src = p.src + static_cast<index_t>(i) * kc;
+      const T* w = p.w + static_cast<index_t>(i) * kc;
+      const T* kappaB = p.kappaB + static_cast<index_t>(i) * d.dTree;
+      const T* kappaM = p.kappaM + static_cast<index_t>(i) * d.dM;
+      for (int r = 0; r < R; ++r) {
+        const int b = b0 + r;
+        const index_t row = static_cast<index_t>(b) * d.T + t;
+        cur[r] = row * d.N + i;
+        const index_t init = static_cast<index_t>(b) * d.N + i;
+        const T* bPrev = t > 0 ? s.b + (cur[r] - d.N) * d.dTree : (p.b0 ? p.b0 + init * d.dTree : nullptr);
+        const T* mPrev = t > 0 ? s.m + (cur[r] - d.N) * d.dM : (p.m0 ? p.m0 + init * d.dM : nullptr);
+        const T* z = S.z.data() + static_cast<index_t>(r) * d.dZ();
+        T* h0 = S.h0.data() + static_cast<index_t>(r) * d.hIn();
+        T* bNow = s.b + cur[r] * d.dTree;
+        // b_t = κ_b ⊙ b_{t−1} + branch_sum(w ⊙ z_t[src])   (ELM_SPEC §4)
+        for (int br = 0; br < d.dTree; ++br) {
+          T u = T(0);
+          for (int e = 0; e < d.dBrch; ++e) {
+            const int j = br * d.dBrch + e;
+            u += w[j] * z[src[j]];
+          }
+          const T bt = (bPrev ? kappaB[br] * bPrev[br] : T(0)) + u;
+          bNow[br] = bt;
+          h0[br] = bt;
+        }
+        for (int k = 0; k < d.dM; ++k) h0[d.dTree + k] = mPrev ? kappaM[k] * mPrev[k] : T(0);
+        hIn[r] = h0;
+      }
+      // Δm = ctanh(MLP([b_t ; κ_m ⊙ m_{t−1}]))
+      for (int l = 0; l <= d.lMlp; ++l) {
+        const int nIn = d.layerIn(l), nOut = d.layerOut(l);
+        const T* WT = pk.wt[l].data() + static_cast<index_t>(i) * nIn * nOut;
+        const T* bias = p.mlpB[l] + static_cast<index_t>(i) * nOut;
+        for (int r = 0; r < R; ++r) {
+          acc[r] = l < d.lMlp ? s.pre + cur[r] * hid + static_cast<index_t>(l) * d.dMlp
+                              : S.out.data() + static_cast<index_t>(r) * d.dM;
+          std::memcpy(acc[r], bias, sizeof(T) * nOut);
+        }
+        rows_times_wt(R, nIn, nOut, WT, hIn, acc);
+        if (l < d.lMlp) {
+          for (int r = 0; r < R; ++r) {
+            T* post = s.post + cur[r] * hid + static_cast<index_t>(l) * d.dMlp;
+            for (int o = 0; o < nOut; ++o) post[o] = activate(d.act, acc[r][o]);
+            hIn[r] = post;
+          }
+        }
+      }
+      // m_t = κ_m ⊙ m_{t−1} + gain ⊙ Δm;  y_t = W_y m_t + b_y
+      const T* gain = p.gain + static_cast<index_t>(i) * d.dM;
+      const T* wY = p.wY + static_cast<index_t>(i) * d.dAxon * d.dM;
+      for (int r = 0; r < R; ++r) {
+        const T* h0 = S.h0.data() + static_cast<index_t>(r) * d.hIn();
+        const T* o = S.out.data() + static_cast<index_t>(r) * d.dM;
+        T* dlt = s.deltaM + cur[r] * d.dM;
+        T* mNow = s.m + cur[r] * d.dM;
+        for (int k = 0; k < d.dM; ++k) {
+          dlt[k] = ctanh(o[k]);
+          mNow[k] = h0[d.dTree + k] + gain[k] * dlt[k];
+        }
+        T* yNow = s.y + (cur[r] / d.N) * d.dY() + static_cast<index_t>(i) * d.dAxon;
+        for (int a = 0; a < d.dAxon; ++a) {
+          T v = p.bY[static_cast<index_t>(i) * d.dAxon + a];
+          for (int k = 0; k < d.dM; ++k) v += wY[static_cast<index_t>(a) * d.dM + k] * mNow[k];
+          yNow[a] = v;
+        }
+      }
+    }
+  }
+}
+
+template <class T>
+void backward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const NetworkSaved<T>& s, const T* dY,
+                   const NetworkReaders& rd, T* slot, T* dbStep, const NetworkGradOut<T>& out, int b0, int R,
+                   ChunkScratch<T>& S) {
+  const int kc = d.kc(), hid = d.hidden();
+  const int wMax = std::max(d.hIn(), std::max(d.dMlp, d.dM));
+  T* dMc = out.dM0;  // the carried gradients live in dB0, dM0, dY0 until they are those
+  T* dBc = out.dB0;
+  T* dYc = out.dY0;
+  T* hIn[kMaxRows];
+  T* dA[kMaxRows];
+  T* dH[kMaxRows];
+  index_t cur[kMaxRows];
+  for (int t = d.T - 1; t >= 0; --t) {
+    for (int r = 0; r < R; ++r) build_z(d, p, s.y, b0 + r, t, S.z.data() + static_cast<index_t>(r) * d.dZ());
+    for (int i = 0; i < d.N; ++i) {
+      const NetworkGradSlot<T> g = network_grad_slot(d, slot, i);
+      const T* kappaB = p.kappaB + static_cast<index_t>(i) * d.dTree;
+      const T* kappaM = p.kappaM + static_cast<index_t>(i) * d.dM;
+      const T* gain = p.gain + static_cast<index_t>(i) * d.dM;
+      const T* wY = p.wY + static_cast<index_t>(i) * d.dAxon * d.dM;
+      for (int r = 0; r < R; ++r) {
+        const int b = b0 + r;
+        const index_t row = static_cast<index_t>(b) * d.T + t;
+        cur[r] = row * d.N + i;
+        const index_t init = static_cast<index_t>(b) * d.N + i;
+        const T* mPrev = t > 0 ? s.m + (cur[r] - d.N) * d.dM : (p.m0 ? p.m0 + init * d.dM : nullptr);
+        const T* mNow = s.m + cur[r] * d.dM;
+        const T* dlt = s.deltaM + cur[r] * d.dM;
+        T* dm = S.dm.data() + static_cast<index_t>(r) * d.dM;
+        T* h0 = S.h0.data() + static_cast<index_t>(r) * d.hIn();
+        // y_t = W_y m_t + b_y
+        std::memcpy(dm, dMc + init * d.dM, sizeof(T) * d.dM);
+        for (int a = 0; a < d.dAxon; ++a) {
+          const index_t q = static_cast<index_t>(i) * d.dAxon + a;
+          const T gy = dY[row * d.dY() + q] + dYc[static_cast<index_t>(b) * d.dY() + q];
+          g.bY[a] += gy;
+          T* gwy = g.wY + static_cast<index_t>(a) * d.dM;
+          const T* wya = wY + static_cast<index_t>(a) * d.dM;
+          for (int k = 0; k < d.dM; ++k) {
+            gwy[k] += gy * mNow[k];
+            dm[k] += gy * wya[k];
+          }
+        }
+        // m_t = κ_m ⊙ m_{t−1} + gain ⊙ Δm,  Δm = ctanh(out)
+        dA[r] = S.dA.data() + static_cast<index_t>(r) * wMax;
+        dH[r] = S.dH.data() + static_cast<index_t>(r) * wMax;
+        for (int k = 0; k < d.dM; ++k) {
+          g.gain[k] += dm[k] * dlt[k];
+          dA[r][k] = dm[k] * gain[k] * ctanh_grad_from_output(dlt[k]);
+        }
+        std::memcpy(h0, s.b + cur[r] * d.dTree, sizeof(T) * d.dTree);
+        for (int k = 0; k < d.dM; ++k) h0[d.dTree + k] = mPrev ? kappaM[k] * mPrev[k] : T(0);
+      }
+      // MLP backward, layer lMlp … 0
+      for (int l = d.lMlp; l >= 0; --l) {
+        const int nIn = d.layerIn(l), nOut = d.layerOut(l);
+        for (int r = 0; r < R; ++r) {
+          hIn[r] = l == 0 ? S.h0.data() + static_cast<index_t>(r) * d.hIn()
+                          : s.post + cur[r] * hid + static_cast<index_t>(l - 1) * d.dMlp;
+        }
+        rows_linear_backward(R, nIn, nOut, p.mlpW[l] + static_cast<index_t>(i) * nOut * nIn, hIn, dA, g.mlp.w[l],
+                             g.mlp.b[l], dH);
+        if (l > 0) {
+          for (int r = 0; r < R; ++r) {
+            const T* pre = s.pre + cur[r] * hid + static_cast<index_t>(l - 1) * d.dMlp;
+            for (int q = 0; q < nIn; ++q) dH[r][q] *= activate_grad(d.act, pre[q]);
+          }
+        }
+        for (int r = 0; r < R; ++r) std::swap(dA[r], dH[r]);
+      }
+      // dA_r = ∂L/∂[b_t ; κ_m ⊙ m_{t−1}]
+      const std::int32_t* src = p.src + static_cast<index_t>(i) * kc;
+      for (int r = 0; r < R; ++r) {
+        const int b = b0 + r;
+        const index_t init = static_cast<index_t>(b) * d.N + i;
+        const T* mPrev = t > 0 ? s.m + (cur[r] - d.N) * d.dM : (p.m0 ? p.m0 + init * d.dM : nullptr);
+        const T* bPrev = t > 0 ? s.b + (cur[r] - d.N) * d.dTree : (p.b0 ? p.b0 + init * d.dTree : nullptr);
+        const T* dm = S.dm.data() + static_cast<index_t>(r) * d.dM;
+        const T* dh0 = dA[r];
+        T* dMci = dMc + init * d.dM;
+        for (int k = 0; k < d.dM; ++k) {
+          const T gmk = dh0[d.dTree + k] + dm[k];  // κ_m ⊙ m_{t−1} feeds the MLP and m_t
+          if (mPrev) g.kappaM[k] += gmk * mPrev[k];
+          dMci[k] = gmk * kappaM[k];
+        }
+        T* dBci = dBc + init * d.dTree;
+        T* dbNow = dbStep + init * d.dTree;
+        const T* z = S.z.data() + static_cast<index_t>(r) * d.dZ();
+        for (int br = 0; br < d.dTree; ++br) {
+          const T db = dh0[br] + dBci[br];
+          if (bPrev) g.kappaB[br] += db * bPrev[br];
+          dBci[br] = db * kappaB[br];
+          dbNow[br] = db;
+          for (int e = 0; e < d.dBrch; ++e) {
+            const int j = br * d.dBrch + e;
+            g.w[j] += db * z[src[j]];
+          }
+        }
+      }
+    }
+    // ∂L/∂z_t: dx[b,t,:] and ∂L/∂y_{t−1} (read by step t−1)
+    for (int r = 0; r < R; ++r) {
+      for (int k = 0; k < d.dZ(); ++k) {
+        network_dz_store(d, network_dz(d, p, rd.start.data(), rd.readers.data(), dbStep, b0 + r, k), out.dx, dYc,
+                         b0 + r, t, k);
+      }
+    }
+  }
+}
+
 }  // namespace
 
 template <class T>
 void elm_network_forward(const NetworkDims& d, const NetworkInputs<T>& p, T* y, T* bT, T* mT, T* yT, T* saved) {
   const NetworkSaved<T> s = network_saved_views(d, saved, y);
+  const PackedMlp<T> pk(d, p);
   const Chunks ch = batch_chunks(d.B);
   parallel_for(ch.count, 1, [&](std::int64_t c0, std::int64_t c1) {
-    std::vector<T> scratch(static_cast<size_t>(d.forwardScratch()));
     for (std::int64_t c = c0; c < c1; ++c) {
-      const int b0 = static_cast<int>(c) * ch.rows, b1 = std::min(d.B, b0 + ch.rows);
-      for (int t = 0; t < d.T; ++t)
-        for (int b = b0; b < b1; ++b)
-          for (int i = 0; i < d.N; ++i) network_forward_sample(d, p, s, b, t, i, scratch.data());
+      const int cb0 = static_cast<int>(c) * ch.rows, cb1 = std::min(d.B, cb0 + ch.rows);
+      for (int b0 = cb0; b0 < cb1; b0 += kMaxRows) {
+        const int R = std::min(kMaxRows, cb1 - b0);
+        ChunkScratch<T> S(d, R);
+        forward_rows(d, p, pk, s, b0, R, S);
+      }
     }
   });
   network_final_states(d, saved, y, bT, mT, yT);
@@ -56,22 +352,13 @@ void elm_network_backward(const NetworkDims& d, const NetworkInputs<T>& p, const
   if (dYT) std::memcpy(out.dY0, dYT, sizeof(T) * nY); else std::fill(out.dY0, out.dY0 + nY, T(0));
   std::vector<T> dbStep(static_cast<size_t>(nB), T(0));
   parallel_for(ch.count, 1, [&](std::int64_t c0, std::int64_t c1) {
-    std::vector<T> scratch(static_cast<size_t>(d.backwardScratch()));
     for (std::int64_t c = c0; c < c1; ++c) {
       T* slot = slots.data() + c * slotLen;
-      const int b0 = static_cast<int>(c) * ch.rows, b1 = std::min(d.B, b0 + ch.rows);
-      for (int t = d.T - 1; t >= 0; --t) {
-        for (int b = b0; b < b1; ++b) {
-          for (int i = 0; i < d.N; ++i) {
-            network_backward_sample(d, p, s, dY, out.dY0, out.dB0, out.dM0, dbStep.data(),
-                                    network_grad_slot(d, slot, i), b, t, i, scratch.data());
-          }
-          // ∂L/∂z_t: dx[b,t,:] and ∂L/∂y_{t−1} (read by step t−1)
-          for (int k = 0; k < d.dZ(); ++k) {
-            network_dz_store(d, network_dz(d, p, rd.start.data(), rd.readers.data(), dbStep.data(), b, k), out.dx,
-                             out.dY0, b, t, k);
-          }
-        }
+      const int cb0 = static_cast<int>(c) * ch.rows, cb1 = std::min(d.B, cb0 + ch.rows);
+      for (int b0 = cb0; b0 < cb1; b0 += kMaxRows) {
+        const int R = std::min(kMaxRows, cb1 - b0);
+        ChunkScratch<T> S(d, R);
+        backward_rows(d, p, s, dY, rd, slot, dbStep.data(), out, b0, R, S);
       }
     }
   });

@@ -13,6 +13,11 @@
 #include "cpu/elm_neuron.h"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <cstdlib>
+#include <ctime>
 #include <vector>
 
 #include "cpu/elm_neuron_gemm.h"
@@ -21,12 +26,42 @@
 namespace elm::cpu {
 namespace {
 
+// ELM_NEURON_PROFILE=1 prints each phase's wall time and the calling
+// thread's CPU time (which excludes time other processes took) to stderr.
+class PhaseTimer {
+ public:
+  explicit PhaseTimer(const char* pass) : pass_(pass), on_(std::getenv("ELM_NEURON_PROFILE") != nullptr), t_(now()), c_(cpu_now()) {}
+  void mark(const char* phase) {
+    if (!on_) return;
+    const double t = now(), c = cpu_now();
+    std::fprintf(stderr, "elm_neuron %s %-16s wall %7.2f ms  thread cpu %7.2f ms\n", pass_, phase, t - t_, c - c_);
+    t_ = t;
+    c_ = c;
+  }
+
+ private:
+  static double now() {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
+  }
+  static double cpu_now() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec * 1e-6;
+  }
+  const char* pass_;
+  bool on_;
+  double t_, c_;
+};
+
 using neuron_gemm::PaddedMatrix;
 using neuron_gemm::rows_times_w;
 using neuron_gemm::at_times_b;
 
 // Samples advanced together in the recurrences (rows of one micro-tile).
 constexpr index_t kSampleBlock = 8;
+// Parts the rows (b,t) are cut into for the weight gradients (fixed: results
+// must not depend on the thread count).
+constexpr index_t kGradParts = 4;
 
 template <class T>
 struct Weights {
@@ -66,31 +101,53 @@ Weights<T> backward_weights(const NeuronDims& d, const NeuronInputs<T>& in) {
   return W;
 }
 
-// A. s_t / b_t and u_t for one sample, all t (ELM_SPEC §2, §3).
+// Per-synapse constants: the input each synapse reads, its mask, and w_s ⊙ mask.
+// Per-synapse constants: the input each synapse reads, its mask, and w_s ⊙ mask.
 template <class T>
-void trace_forward(const NeuronDims& d, const NeuronInputs<T>& in, const NeuronSaved<T>& sv, index_t b) {
-  const int dTr = d.dTr(), nZ = d.nZ();
-  std::vector<T> drive(d.dS);
+struct Synapses {
+  std::vector<int> src;
+  std::vector<T> mask, wm;
+  Synapses(const NeuronDims& d, const NeuronInputs<T>& in) : src(d.dS), mask(d.dS), wm(d.dS) {
+    for (int j = 0; j < d.dS; ++j) {
+      src[j] = route_source(in, j);
+      mask[j] = in.routeMask ? in.routeMask[j] : T(1);
+      wm[j] = in.wS[j] * mask[j];
+    }
+  }
+};
+
+// A. s_t / b_t and u_t for one sample, all t (ELM_SPEC §2, §3):
+//   v1: s_t = κ_s ⊙ s_{t−1} + w_s ⊙ r_t, u_t = branch_sum(s_t)
+//   v2: b_t = κ_b ⊙ b_{t−1} + branch_sum(w_s ⊙ r_t), u_t = b_t
+template <class T>
+void trace_forward(const NeuronDims& d, const NeuronInputs<T>& in, const Synapses<T>& syn, const NeuronSaved<T>& sv, index_t b) {
+  const int dTr = d.dTr(), nZ = d.nZ(), nb = d.dBrch;
+  const int* src = syn.src.data();
+  const T* wm = syn.wm.data();
+  const T* kappa = in.kappaTrace;
+  std::vector<T> drive_buf(d.dS);
+  T* drive = drive_buf.data();
   for (index_t t = 0; t < d.T; ++t) {
     const index_t bt = b * d.T + t;
     const T* xt = in.x + bt * d.dIn;
-    for (int j = 0; j < d.dS; ++j) drive[j] = in.wS[j] * routed_input(in, xt, j);
     T* cur = sv.trace + bt * dTr;
     const T* prev = t > 0 ? cur - dTr : in.trace0 ? in.trace0 + b * dTr : nullptr;
     T* u = sv.z + bt * nZ;
     if (d.variant == 1) {
-      for (int j = 0; j < d.dS; ++j) cur[j] = (prev ? in.kappaTrace[j] * prev[j] : T(0)) + drive[j];
+      for (int j = 0; j < d.dS; ++j) cur[j] = (prev ? kappa[j] * prev[j] : T(0)) + wm[j] * xt[src[j]];
       for (int k = 0; k < d.dTree; ++k) {
         T s = T(0);
-        for (int e = 0; e < d.dBrch; ++e) s += cur[k * d.dBrch + e];
+        for (int e = 0; e < nb; ++e) s += cur[k * nb + e];
         u[k] = s;
       }
     } else {
+      for (int j = 0; j < d.dS; ++j) drive[j] = wm[j] * xt[src[j]];  // a gather: vectorised
       for (int k = 0; k < d.dTree; ++k) {
         T s = T(0);
-        for (int e = 0; e < d.dBrch; ++e) s += drive[k * d.dBrch + e];
-        cur[k] = (prev ? in.kappaTrace[k] * prev[k] : T(0)) + s;
-        u[k] = cur[k];
+        for (int e = k * nb; e < (k + 1) * nb; ++e) s += drive[e];
+        const T v = (prev ? kappa[k] * prev[k] : T(0)) + s;
+        cur[k] = v;
+        u[k] = v;
       }
     }
   }
@@ -155,18 +212,23 @@ template <class T>
 void elm_neuron_forward(const NeuronDims& d, const NeuronInputs<T>& in, const NeuronSaved<T>& sv, T* traceT, T* mT) {
   const index_t N = d.B * d.T;
   const int nZ = d.nZ(), nH = d.nH(), dTr = d.dTr();
+  PhaseTimer timer("forward");
   const Weights<T> W = forward_weights(d, in);
+  const Synapses<T> syn(d, in);
   // A
   parallel_for(d.B, 1, [&](index_t b0, index_t b1) {
-    for (index_t b = b0; b < b1; ++b) trace_forward(d, in, sv, b);
+    for (index_t b = b0; b < b1; ++b) trace_forward(d, in, syn, sv, b);
   });
+  timer.mark("A traces");
   // B: pre0 = b0 + W0u u_t over all rows
   parallel_for((N + 7) / 8, 16, [&](index_t c0, index_t c1) {
     const index_t r0 = c0 * 8, r1 = std::min(N, c1 * 8);
     rows_times_w<T>(r1 - r0, sv.z + r0 * nZ, nZ, W.w0u_t, sv.pre + r0 * nH, nH, in.mlpB[0], false);
   });
+  timer.mark("B input GEMM");
   // C
   for_sample_blocks<T>(d.B, [&](index_t b0, index_t S) { recurrence_forward(d, in, W, sv, b0, S); });
+  timer.mark("C recurrence");
   for (index_t b = 0; b < d.B; ++b) {
     const index_t last = b * d.T + d.T - 1;
     std::copy(sv.trace + last * dTr, sv.trace + (last + 1) * dTr, traceT + b * dTr);
@@ -177,11 +239,25 @@ void elm_neuron_forward(const NeuronDims& d, const NeuronInputs<T>& in, const Ne
 namespace {
 
 // Buffers of the backward pass.
+// An uninitialised buffer (every element is written before it is read).
+template <class T>
+class Buffer {
+ public:
+  explicit Buffer(size_t n) : p_(new T[n]) {}
+  T* data() { return p_.get(); }
+  const T* data() const { return p_.get(); }
+
+ private:
+  std::unique_ptr<T[]> p_;
+};
+
 template <class T>
 struct BackwardScratch {
-  std::vector<T> dPreH;    // [B,T,nH]  dL/d pre of the hidden layers
-  std::vector<T> dPreOut;  // [B,T,dM]  dL/d o_t (output layer)
-  std::vector<T> dU;       // [B,T,dTree]
+  explicit BackwardScratch(index_t N, int nH, int dM, int dTree)
+      : dPreH(static_cast<size_t>(N) * nH), dPreOut(static_cast<size_t>(N) * dM), dU(static_cast<size_t>(N) * dTree) {}
+  Buffer<T> dPreH;    // [B,T,nH]  dL/d pre of the hidden layers
+  Buffer<T> dPreOut;  // [B,T,dM]  dL/d o_t (output layer)
+  Buffer<T> dU;       // [B,T,dTree]
   std::vector<T> accGain, accKappaM;  // [B,dM] per-sample partial sums
   std::vector<T> accWS, accKappaTrace;  // [B,dS], [B,dTr]
 };
@@ -242,44 +318,45 @@ void recurrence_backward(const NeuronDims& d, const NeuronInputs<T>& in, const W
   (void)nZ;
 }
 
-// F. The traces reversed for one sample.
+// F. The traces reversed for one sample: dWS += g ⊙ r_t, dx_t[route] += g ⊙ w_s ⊙ mask,
+// dκ += g ⊙ trace_{t−1}, where g is dL/d(w_s ⊙ r_t) (per synapse; per branch for v2).
 template <class T>
-void trace_backward(const NeuronDims& d, const NeuronInputs<T>& in, const NeuronSaved<T>& sv, const T* dTraceT,
-                    BackwardScratch<T>& sc, const NeuronGrads<T>& g, index_t b) {
-  const int dTr = d.dTr(), dS = d.dS;
-  std::vector<T> carry(dTr), gs(dS);
+void trace_backward(const NeuronDims& d, const NeuronInputs<T>& in, const Synapses<T>& syn, const NeuronSaved<T>& sv,
+                    const T* dTraceT, BackwardScratch<T>& sc, const NeuronGrads<T>& g, index_t b) {
+  const int dTr = d.dTr(), dS = d.dS, nb = d.dBrch;
+  const int* src = syn.src.data();
+  const T* mask = syn.mask.data();
+  std::vector<T> carry(dTr), gs_buf(dS);
+  T* gs = gs_buf.data();
   for (int k = 0; k < dTr; ++k) carry[k] = dTraceT ? dTraceT[b * dTr + k] : T(0);
   T* accWS = sc.accWS.data() + b * dS;
   T* accKT = sc.accKappaTrace.data() + b * dTr;
+  const T* wm = syn.wm.data();
   for (index_t t = d.T - 1; t >= 0; --t) {
     const index_t bt = b * d.T + t;
     const T* du = sc.dU.data() + bt * d.dTree;
     const T* prev = t > 0 ? sv.trace + (bt - 1) * dTr : in.trace0 ? in.trace0 + b * dTr : nullptr;
+    const T* xt = in.x + bt * d.dIn;
+    T* dxt = g.dx + bt * d.dIn;
+    // gs_j = dL/d(w_s ⊙ r_t)_j
     if (d.variant == 1) {
-      // s_t = κ_s ⊙ s_{t−1} + w_s ⊙ r_t, u_t = branch_sum(s_t)
       for (int j = 0; j < dS; ++j) {
-        const T gj = du[j / d.dBrch] + carry[j];
+        const T gj = du[j / nb] + carry[j];
         if (prev) accKT[j] += gj * prev[j];
         carry[j] = gj * in.kappaTrace[j];
         gs[j] = gj;
       }
     } else {
-      // b_t = κ_b ⊙ b_{t−1} + branch_sum(w_s ⊙ r_t)
       for (int k = 0; k < d.dTree; ++k) {
         const T gk = du[k] + carry[k];
         if (prev) accKT[k] += gk * prev[k];
         carry[k] = gk * in.kappaTrace[k];
-        for (int e = 0; e < d.dBrch; ++e) gs[k * d.dBrch + e] = gk;
+        for (int j = k * nb; j < (k + 1) * nb; ++j) gs[j] = gk;
       }
     }
-    const T* xt = in.x + bt * d.dIn;
-    T* dxt = g.dx + bt * d.dIn;
-    for (int j = 0; j < dS; ++j) {
-      const int src = route_source(in, j);
-      const T mask = in.routeMask ? in.routeMask[j] : T(1);
-      accWS[j] += gs[j] * xt[src] * mask;
-      dxt[src] += gs[j] * in.wS[j] * mask;
-    }
+    for (int j = 0; j < dS; ++j) accWS[j] += gs[j] * mask[j] * xt[src[j]];  // a gather: vectorised
+    std::fill(dxt, dxt + d.dIn, T(0));
+    for (int j = 0; j < dS; ++j) dxt[src[j]] += gs[j] * wm[j];
   }
   for (int k = 0; k < dTr; ++k) g.dTrace0[b * dTr + k] = carry[k];
 }
@@ -301,57 +378,77 @@ void elm_neuron_backward(const NeuronDims& d, const NeuronInputs<T>& in, const N
                          const T* dTraceT, const T* dMT, const NeuronGrads<T>& g) {
   const index_t N = d.B * d.T;
   const int nZ = d.nZ(), nH = d.nH(), H = d.dMlp, L = d.lMlp, dMn = d.dM;
+  PhaseTimer timer("backward");
   const Weights<T> W = backward_weights(d, in);
-  BackwardScratch<T> sc;
-  sc.dPreH.assign(static_cast<size_t>(N) * nH, T(0));
-  sc.dPreOut.assign(static_cast<size_t>(N) * dMn, T(0));
-  sc.dU.assign(static_cast<size_t>(N) * d.dTree, T(0));
+  BackwardScratch<T> sc(N, nH, dMn, d.dTree);
   sc.accGain.assign(static_cast<size_t>(d.B) * dMn, T(0));
   sc.accKappaM.assign(static_cast<size_t>(d.B) * dMn, T(0));
   sc.accWS.assign(static_cast<size_t>(d.B) * d.dS, T(0));
   sc.accKappaTrace.assign(static_cast<size_t>(d.B) * d.dTr(), T(0));
+  timer.mark("scratch");
   // D
   for_sample_blocks<T>(d.B, [&](index_t b0, index_t S) { recurrence_backward(d, in, W, sv, dM, dMT, sc, g.dM0, b0, S); });
+  timer.mark("D recurrence");
   // E: dU = dPre0 W0u
   parallel_for((N + 7) / 8, 16, [&](index_t c0, index_t c1) {
     const index_t r0 = c0 * 8, r1 = std::min(N, c1 * 8);
     rows_times_w<T>(r1 - r0, sc.dPreH.data() + r0 * nH, nH, W.w0u, sc.dU.data() + r0 * d.dTree, d.dTree, nullptr, false);
   });
+  timer.mark("E dU GEMM");
   // F
-  std::fill(g.dx, g.dx + N * d.dIn, T(0));
+  const Synapses<T> syn(d, in);
   parallel_for(d.B, 1, [&](index_t b0, index_t b1) {
-    for (index_t b = b0; b < b1; ++b) trace_backward(d, in, sv, dTraceT, sc, g, b);
+    for (index_t b = b0; b < b1; ++b) trace_backward(d, in, syn, sv, dTraceT, sc, g, b);
   });
   reduce_samples(sc.accGain, d.B, dMn, g.dGain);
   reduce_samples(sc.accKappaM, d.B, dMn, g.dKappaM);
   reduce_samples(sc.accWS, d.B, d.dS, g.dWS);
   reduce_samples(sc.accKappaTrace, d.B, d.dTr(), g.dKappaTrace);
-  // G: dW_l = Σ_n dPre_l[n] ⊗ input_l[n], db_l = Σ_n dPre_l[n]; layers split into row ranges across threads
-  struct Job { int layer, o0, o1; };
-  std::vector<Job> jobs;
+  timer.mark("F traces");
+  // G: dW_l = Σ_n dPre_l[n] ⊗ input_l[n], db_l = Σ_n dPre_l[n]. The rows n are cut into
+  // a fixed number of parts (not one per thread, so the sums do not depend on the
+  // thread count); each part accumulates every layer into its own buffer with the
+  // part's rows hot in cache, then the parts are added in order.
+  index_t wsize = 0;
+  std::vector<index_t> woff(L + 2), boff(L + 2);
   for (int l = 0; l <= L; ++l) {
-    const int nOut = l == L ? dMn : H;
-    for (int o = 0; o < nOut; o += 16) jobs.push_back({l, o, std::min(nOut, o + 16)});
+    const int nIn = l == 0 ? nZ : H, nOut = l == L ? dMn : H;
+    woff[l] = wsize;
+    wsize += static_cast<index_t>(nOut) * nIn;
+    boff[l] = wsize;
+    wsize += nOut;
   }
-  parallel_for(static_cast<index_t>(jobs.size()), 1, [&](index_t j0, index_t j1) {
-    for (index_t j = j0; j < j1; ++j) {
-      const Job& job = jobs[j];
-      const int l = job.layer;
-      const int nIn = l == 0 ? nZ : H;
-      const T* A = l == L ? sc.dPreOut.data() : sc.dPreH.data() + static_cast<index_t>(l) * H;
-      const index_t lda = l == L ? dMn : nH;
-      const T* X = l == 0 ? sv.z : sv.post + static_cast<index_t>(l - 1) * H;
-      const index_t ldx = l == 0 ? nZ : nH;
-      T* gw = g.dMlpW[l];
-      std::fill(gw + static_cast<index_t>(job.o0) * nIn, gw + static_cast<index_t>(job.o1) * nIn, T(0));
-      at_times_b<T>(N, job.o0, job.o1, nIn, A, lda, X, ldx, gw, nIn);
-      for (int o = job.o0; o < job.o1; ++o) {
-        T s = T(0);
-        for (index_t n = 0; n < N; ++n) s += A[n * lda + o];
-        g.dMlpB[l][o] = s;
+  const index_t parts = std::min<index_t>(kGradParts, N);
+  std::vector<T> partial(static_cast<size_t>(parts * wsize), T(0));
+  parallel_for(parts, 1, [&](index_t p0, index_t p1) {
+    for (index_t part = p0; part < p1; ++part) {
+      const index_t n0 = N * part / parts, n1 = N * (part + 1) / parts;
+      T* buf = partial.data() + part * wsize;
+      for (int l = 0; l <= L; ++l) {
+        const int nIn = l == 0 ? nZ : H, nOut = l == L ? dMn : H;
+        const index_t lda = l == L ? dMn : nH, ldx = l == 0 ? nZ : nH;
+        const T* A = (l == L ? sc.dPreOut.data() : sc.dPreH.data() + static_cast<index_t>(l) * H) + n0 * lda;
+        const T* X = (l == 0 ? sv.z : sv.post + static_cast<index_t>(l - 1) * H) + n0 * ldx;
+        at_times_b<T>(n1 - n0, 0, nOut, nIn, A, lda, X, ldx, buf + woff[l], nIn);
+        T* bsum = buf + boff[l];
+        for (index_t n = 0; n < n1 - n0; ++n)
+          for (int o = 0; o < nOut; ++o) bsum[o] += A[n * lda + o];
       }
     }
   });
+  parallel_for(wsize, 4096, [&](index_t e0, index_t e1) {
+    for (int l = 0; l <= L; ++l) {
+      const index_t nW = boff[l] - woff[l], nB = (l == L ? dMn : H);
+      for (index_t e = std::max(e0, woff[l]); e < std::min(e1, boff[l] + nB); ++e) {
+        T s = T(0);
+        for (index_t part = 0; part < parts; ++part) s += partial[part * wsize + e];
+        if (e < boff[l]) g.dMlpW[l][e - woff[l]] = s;
+        else g.dMlpB[l][e - boff[l]] = s;
+      }
+      (void)nW;
+    }
+  });
+  timer.mark("G weight GEMMs");
 }
 
 template void elm_neuron_forward<float>(const NeuronDims&, const NeuronInputs<float>&, const NeuronSaved<float>&, float*, float*);

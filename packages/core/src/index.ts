@@ -1,6 +1,7 @@
 // @elm/core: tensors, differentiable ops, reverse-mode autograd, kernel registry, seeded RNG, safetensors.
 import "./kernels/ref/index.js";
 import "./kernels/cpu/index.js";
+import "./kernels/cuda/index.js";
 import "./autograd/tape.js";
 import "./ops/convert.js";
 

@@ -13,6 +13,13 @@ describe("every op on every registered device against ref", () => {
     }
     expect(resolveKernelDevice("gather", "cpu")).toBe("ref");
   });
+  it("cuda registers matmul and the elementwise ops; the rest falls back to cpu, then ref", () => {
+    expect(resolveKernelDevice("matmul", "cuda")).toBe("cuda");
+    expect(resolveKernelDevice("silu", "cuda")).toBe("cuda");
+    expect(resolveKernelDevice("mul", "cuda")).toBe("cuda");
+    expect(resolveKernelDevice("softmax", "cuda")).toBe("cpu");
+    expect(resolveKernelDevice("gather", "cuda")).toBe("ref");
+  });
   it("int32 arithmetic on cpu falls back to exact integer math", () => {
     const a = Tensor.fromArray([7, -3], [2], { dtype: "int32", device: "cpu" });
     expect(add(a, mul(a, a)).toArray()).toEqual([56, 6]);
@@ -26,10 +33,12 @@ describe("every op on every registered device against ref", () => {
   }
 });
 
-describe("every op's gradient against float64 finite differences", () => {
-  for (const spec of opSpecs) {
-    it(spec.name, () => {
-      expect(checkGradFiniteDifference(spec)).toBeLessThan(1e-4);
-    });
-  }
-});
+for (const device of testDevices()) {
+  describe(`every op's gradient against float64 finite differences on ${device}`, () => {
+    for (const spec of opSpecs) {
+      it(spec.name, () => {
+        expect(checkGradFiniteDifference(spec, { device })).toBeLessThan(1e-4);
+      });
+    }
+  });
+}

@@ -38,6 +38,10 @@ export interface NetworkCountInput {
   dAxon: number;
   dOut: number;
   learnTauM: boolean;
+  /** Input embedding vocabulary (adds vocab·d_in), when used. */
+  vocabSize?: number | null;
+  /** d_in, needed with vocabSize. */
+  dIn?: number;
 }
 
 /** k_c = d_tree·d_brch: synapses (signed weights) per neuron (ELM_SPEC §4). */
@@ -54,7 +58,8 @@ export function networkKe(c: Omit<NetworkCountInput, "N" | "dBrch" | "dOut">): n
   return mlpParameterCount(c.dTree + c.dM, c.dMlp, c.dM, c.lMlp) + (c.dM + 1) * c.dAxon + (c.learnTauM ? c.dM : 0);
 }
 
-/** P = N·(k_c + k_e) + (N·d_axon + 1)·d_out (ELM_SPEC §4). */
+/** P = N·(k_c + k_e) + (N·d_axon + 1)·d_out (ELM_SPEC §4), + vocab·d_in with an input embedding. */
 export function networkParameterCount(c: NetworkCountInput): number {
-  return c.N * (networkKc(c) + networkKe(c)) + (c.N * c.dAxon + 1) * c.dOut;
+  const embed = c.vocabSize ? c.vocabSize * (c.dIn ?? NaN) : 0;
+  return c.N * (networkKc(c) + networkKe(c)) + (c.N * c.dAxon + 1) * c.dOut + embed;
 }

@@ -21,6 +21,7 @@ import { networkConfigJson, resolveNetworkConfig, type ElmNetworkConfig, type Re
 import { networkParameterCount, networkKc, networkKe } from "./count.js";
 import type { ModelOptions } from "./elm_base.js";
 import { protoTauMInit, uniformValues } from "./init.js";
+import { Embedding } from "./layers/embedding.js";
 import { Linear } from "./layers/linear.js";
 import { Mlp } from "./layers/mlp.js";
 import { Module } from "./module.js";
@@ -43,6 +44,8 @@ export class ElmNetwork extends Module {
   readonly mlp: Mlp;
   readonly w_y: Linear;
   readonly w_o: Linear;
+  /** The input embedding (when `vocab_size` is set). */
+  readonly embedding: Embedding | null = null;
 
   constructor(config: ElmNetworkConfig, opts: ModelOptions = {}) {
     super();
@@ -66,7 +69,12 @@ export class ElmNetwork extends Module {
     this.mlp = this.registerModule("mlp", new Mlp(c.num_branch + c.num_memory, c.mlp_hidden_size, c.num_memory, c.mlp_num_layers, rng.fork("mlp"), { ...o, stack: N }));
     this.w_y = this.registerModule("w_y", new Linear(c.num_memory, c.d_axon, rng.fork("w_y"), { ...o, stack: N }));
     this.w_o = this.registerModule("w_o", new Linear(N * c.d_axon, c.num_output, rng.fork("w_o"), o));
+    if (c.vocab_size !== null) {
+      // nn.Embedding: N(0, 1)
+      this.embedding = this.registerModule("embedding", new Embedding(c.vocab_size, c.num_input, rng.fork("embedding"), o));
+    }
   }
+
 
   private srcSpec() {
     const c = this.config;
@@ -92,6 +100,7 @@ export class ElmNetwork extends Module {
     return {
       N: c.num_neurons, dTree: c.num_branch, dBrch: c.num_synapse_per_branch, dM: c.num_memory, dMlp: c.mlp_hidden_size,
       lMlp: c.mlp_num_layers, dAxon: c.d_axon, dOut: c.num_output, learnTauM: c.learn_memory_tau,
+      vocabSize: c.vocab_size, dIn: c.num_input,
     };
   }
 
@@ -132,12 +141,22 @@ export class ElmNetwork extends Module {
   private checkInput(x: unknown): asserts x is Tensor {
     const c = this.config;
     if (!(x instanceof Tensor)) throw new TypeError(`ElmNetwork.forward: x must be a Tensor, got ${x === null ? "null" : typeof x}`);
-    if (x.ndim !== 3) throw new ShapeError(`ElmNetwork.forward: x must be [B, T, num_input], got shape [${x.shape.join(",")}]`);
-    if (x.shape[2] !== c.num_input) {
-      throw new ShapeError(`ElmNetwork.forward: x has ${x.shape[2]} input channels (shape [${x.shape.join(",")}]), expected num_input = ${c.num_input}`);
+    if (c.vocab_size !== null) {
+      if (x.ndim !== 2 || x.dtype !== "int32") {
+        throw new ShapeError(`ElmNetwork.forward: with vocab_size = ${c.vocab_size}, x must be int32 token ids [B, T], got ${x.dtype} shape [${x.shape.join(",")}]`);
+      }
+      for (let i = 0; i < x.size; i++) {
+        const v = x.data[i];
+        if (v < 0 || v >= c.vocab_size) throw new RangeError(`ElmNetwork.forward: token id ${v} at flat index ${i} is outside [0, vocab_size = ${c.vocab_size})`);
+      }
+    } else {
+      if (x.ndim !== 3) throw new ShapeError(`ElmNetwork.forward: x must be [B, T, num_input], got shape [${x.shape.join(",")}]`);
+      if (x.shape[2] !== c.num_input) {
+        throw new ShapeError(`ElmNetwork.forward: x has ${x.shape[2]} input channels (shape [${x.shape.join(",")}]), expected num_input = ${c.num_input}`);
+      }
+      if (x.dtype !== this.dtype) throw new DTypeError(`ElmNetwork.forward: x is ${x.dtype} but the model is ${this.dtype}; use x.astype("${this.dtype}") or model.astype("${x.dtype}")`);
     }
     if (x.shape[0] < 1 || x.shape[1] < 1) throw new ShapeError(`ElmNetwork.forward: x needs B ≥ 1 and T ≥ 1, got shape [${x.shape.join(",")}]`);
-    if (x.dtype !== this.dtype) throw new DTypeError(`ElmNetwork.forward: x is ${x.dtype} but the model is ${this.dtype}; use x.astype("${this.dtype}") or model.astype("${x.dtype}")`);
     if (x.device !== this.device) throw new DeviceError(`ElmNetwork.forward: x is on ${x.device} but the model is on ${this.device}; use model.to("${x.device}")`);
   }
 
@@ -169,8 +188,9 @@ export class ElmNetwork extends Module {
     };
   }
 
-  private opTensors(x: Tensor, state: ElmNetworkState | null | undefined): NetworkOpTensors {
-    this.checkInput(x);
+  private opTensors(xIn: Tensor, state: ElmNetworkState | null | undefined): NetworkOpTensors {
+    this.checkInput(xIn);
+    const x = this.embedding ? this.embedding.forward(xIn) : xIn;
     const B = x.shape[0];
     if (state) this.checkState(state, B, x.device);
     const s0 = state ?? this.initialState(B, x.device);
@@ -210,13 +230,14 @@ export class ElmNetwork extends Module {
     return this.forwardWithState(x, null).o;
   }
 
-  /** One time step: x_t [B,num_input] → o_t [B,num_output] and the next state. */
+  /** One time step: x_t [B,num_input] (or token ids [B] with an embedding) → o_t [B,num_output] and the next state. */
   step(xt: Tensor, state?: ElmNetworkState | null): { o: Tensor; state: ElmNetworkState } {
-    if (!(xt instanceof Tensor) || xt.ndim !== 2) {
-      throw new ShapeError(`ElmNetwork.step: x_t must be a [B, num_input] Tensor, got ${xt instanceof Tensor ? `shape [${xt.shape.join(",")}]` : typeof xt}`);
+    const want = this.embedding ? 1 : 2;
+    if (!(xt instanceof Tensor) || xt.ndim !== want) {
+      throw new ShapeError(`ElmNetwork.step: x_t must be a ${this.embedding ? "[B] int32 token" : "[B, num_input]"} Tensor, got ${xt instanceof Tensor ? `shape [${xt.shape.join(",")}]` : typeof xt}`);
     }
-    const [B, C] = xt.shape;
-    const r = this.forwardWithState(reshape(xt, [B, 1, C]), state);
+    const B = xt.shape[0];
+    const r = this.forwardWithState(reshape(xt, this.embedding ? [B, 1] : [B, 1, xt.shape[1]]), state);
     return { o: reshape(r.o, [B, this.config.num_output]), state: r.state };
   }
 }

@@ -10,6 +10,7 @@ export {
 export { interlockingIndices, overlappingWindowIndices, neuronioRouting, randomRouting, checkRoutingTable, type RoutingTable } from "./routing.js";
 export { linearInit, uniformValues, scaledSigmoid, inverseScaledSigmoid, logSpacedTauM, protoTauMInit } from "./init.js";
 export { Linear } from "./layers/linear.js";
+export { Embedding } from "./layers/embedding.js";
 export { Mlp, Sequential } from "./layers/mlp.js";
 export { elmNeuron, elmNeuronAsync, type ElmOpAttrs, type ElmOpShape, type ElmOpTensors, type ElmOpResult } from "./ops/elm_op.js";
 export { ElmBase, type ModelOptions, type ElmState, type ElmDerived } from "./elm_base.js";

@@ -8,15 +8,9 @@ namespace {
 
 using namespace elm::binding;
 
-int op_arg(const Napi::CallbackInfo& info, const char* fn, int count) {
-  const std::int64_t op = int_arg(info, 0, fn, "op");
-  if (op >= count) range_error(info.Env(), fn, "op code " + std::to_string(op) + " is not below " + std::to_string(count));
-  return static_cast<int>(op);
-}
-
 template <class T>
 void unary(const Napi::CallbackInfo& info) {
-  const int op = op_arg(info, "denseUnary", static_cast<int>(elm::dense::Unary::Count));
+  const int op = dense::op_arg(info, "denseUnary", static_cast<int>(elm::dense::Unary::Count));
   auto x = typed_arg<T>(info, 1, "denseUnary", "x");
   auto y = typed_arg<T>(info, 2, "denseUnary", "y", x.size);
   elm::cpu::dense_unary<T>(static_cast<elm::dense::Unary>(op), x.size, x.data, y.data);
@@ -30,31 +24,10 @@ Napi::Value DenseUnary(const Napi::CallbackInfo& info) {
 
 template <class T>
 void binary(const Napi::CallbackInfo& info) {
-  constexpr const char* fn = "denseBinary";
-  const int op = op_arg(info, fn, static_cast<int>(elm::dense::Binary::Count));
-  auto shape = dense::int_list_arg(info, 1, fn, "shape");
-  const auto nd = static_cast<std::int64_t>(shape.size());
-  if (nd > 8) range_error(info.Env(), fn, "at most 8 axes, got " + std::to_string(nd));
-  auto a = typed_arg<T>(info, 2, fn, "a");
-  auto sa = dense::int_list_arg(info, 3, fn, "sa", nd);
-  auto b = typed_arg<T>(info, 4, fn, "b");
-  auto sb = dense::int_list_arg(info, 5, fn, "sb", nd);
-  std::int64_t size = 1, last_a = 0, last_b = 0;
-  for (std::int64_t d = 0; d < nd; ++d) {
-    size *= shape[d];
-    if (shape[d] > 0) {
-      last_a += (shape[d] - 1) * sa[d];
-      last_b += (shape[d] - 1) * sb[d];
-    }
-  }
-  auto out = typed_arg<T>(info, 6, fn, "out", size);
-  if (size > 0 && (last_a >= a.size || last_b >= b.size))
-    range_error(info.Env(), fn, "strides reach past an operand: a needs " + std::to_string(last_a + 1) + " of " +
-                                    std::to_string(a.size) + ", b needs " + std::to_string(last_b + 1) + " of " +
-                                    std::to_string(b.size));
-  if (size == 0) return;
-  elm::cpu::dense_binary<T>(static_cast<elm::dense::Binary>(op), static_cast<int>(nd), shape.data(), a.data,
-                            sa.data(), b.data, sb.data(), out.data);
+  auto r = dense::parse_binary<T>(info, "denseBinary", static_cast<int>(elm::dense::Binary::Count));
+  if (r.out.size == 0) return;
+  elm::cpu::dense_binary<T>(static_cast<elm::dense::Binary>(r.op), static_cast<int>(r.shape.size()), r.shape.data(),
+                            r.a.data, r.sa.data(), r.b.data, r.sb.data(), r.out.data);
 }
 
 Napi::Value DenseBinary(const Napi::CallbackInfo& info) {

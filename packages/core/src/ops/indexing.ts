@@ -5,7 +5,7 @@ import { normAxis } from "../tensor/shape.js";
 import { commonDevice } from "../registry/registry.js";
 import { record } from "../autograd/tape.js";
 import { reshape } from "./shape.js";
-import { assertTensor, kernel1, requireInt } from "./util.js";
+import { assertTensor, indexTensor, kernel1 } from "./util.js";
 
 function checkIndices(op: string, idx: Tensor, n: number, what: string): void {
   const d = idx.data;
@@ -15,10 +15,9 @@ function checkIndices(op: string, idx: Tensor, n: number, what: string): void {
 }
 
 /** out[…, j, …] = x[…, idx[…, j, …], …] along axis; idx has x's rank and shape except along axis. */
-export function gather(x: Tensor, axis: number, idx: Tensor): Tensor {
+export function gather(x: Tensor, axis: number, index: Tensor): Tensor {
   assertTensor("gather", x);
-  assertTensor("gather", idx, "idx");
-  requireInt("gather", idx, "idx");
+  const idx = indexTensor("gather", index, x);
   commonDevice("gather", [x, idx]);
   const ax = normAxis(axis, x.ndim, "gather");
   if (idx.ndim !== x.ndim || idx.shape.some((d, i) => i !== ax && d !== x.shape[i])) {
@@ -31,10 +30,9 @@ export function gather(x: Tensor, axis: number, idx: Tensor): Tensor {
 }
 
 /** Slices of x along axis picked by the 1-D int32 idx (repeats allowed). */
-export function indexSelect(x: Tensor, axis: number, idx: Tensor): Tensor {
+export function indexSelect(x: Tensor, axis: number, index: Tensor | Int32Array): Tensor {
   assertTensor("indexSelect", x);
-  assertTensor("indexSelect", idx, "idx");
-  requireInt("indexSelect", idx, "idx");
+  const idx = indexTensor("indexSelect", index, x);
   commonDevice("indexSelect", [x, idx]);
   if (idx.ndim !== 1) throw new ShapeError(`indexSelect: idx must be 1-D, got ${idx}`);
   const ax = normAxis(axis, x.ndim, "indexSelect");
@@ -44,12 +42,11 @@ export function indexSelect(x: Tensor, axis: number, idx: Tensor): Tensor {
   return out;
 }
 
-/** Rows of the table w [V, D] for int32 ids of any shape → [...ids.shape, D]. */
-export function embedding(w: Tensor, ids: Tensor): Tensor {
+/** Rows of the table w [V, D] for int32 ids of any shape (or an Int32Array) → [...ids.shape, D]. */
+export function embedding(w: Tensor, index: Tensor | Int32Array): Tensor {
   assertTensor("embedding", w, "w");
-  assertTensor("embedding", ids, "ids");
   if (w.ndim !== 2) throw new ShapeError(`embedding: table must be [V, D], got ${w}`);
-  requireInt("embedding", ids, "ids");
+  const ids = indexTensor("embedding", index, w, "ids");
   const flat = reshape(ids, [ids.size]);
   return reshape(indexSelect(w, 0, flat), [...ids.shape, w.shape[1]]);
 }

@@ -11,7 +11,7 @@ import { div, mul, sub } from "./arithmetic.js";
 import { softplus } from "./unary.js";
 import { sum, mean, broadcastTo } from "./reduce.js";
 import { reshape } from "./shape.js";
-import { assertTensor, kernel1, requireFloat, requireInt } from "./util.js";
+import { assertTensor, indexTensor, kernel1, requireFloat } from "./util.js";
 
 function maskedMean(op: string, values: Tensor, mask: Tensor | undefined): Tensor {
   if (!mask) return mean(values);
@@ -30,11 +30,10 @@ function maskedMean(op: string, values: Tensor, mask: Tensor | undefined): Tenso
  * Mean cross-entropy of logits [..., C] against int32 targets [...] (mask [...] of 0/1 in the
  * logits dtype; rows with mask 0 may hold any target).
  */
-export function crossEntropy(logits: Tensor, targets: Tensor, mask?: Tensor): Tensor {
+export function crossEntropy(logits: Tensor, target: Tensor | Int32Array, mask?: Tensor): Tensor {
   assertTensor("crossEntropy", logits, "logits");
-  assertTensor("crossEntropy", targets, "targets");
   requireFloat("crossEntropy", logits);
-  requireInt("crossEntropy", targets, "targets");
+  const targets = indexTensor("crossEntropy", target, logits, "targets");
   commonDevice("crossEntropy", [logits, targets]);
   if (logits.ndim < 1 || !shapesEqual(logits.shape.slice(0, -1), targets.shape)) {
     throw new ShapeError(`crossEntropy: logits ${logits} need shape [...targets.shape, C] for targets ${targets}`);

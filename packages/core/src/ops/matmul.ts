@@ -24,7 +24,7 @@ export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
   const transA = !!opts.transA;
   const transB = !!opts.transB;
   const plan = planMatmul(a, b, { transA, transB }); // validates shapes
-  if (a.ndim > 2 && b.ndim === 2 && !transA) {
+  if (a.ndim > 2 && b.ndim === 2 && !transA && a.size > 0) {
     // [..., m, k] @ [k, n] → one [M, k] @ [k, n]
     const a2 = reshape(a, [-1, a.shape[a.ndim - 1]]);
     return reshape(matmul(a2, b, { transB }), plan.outShape);

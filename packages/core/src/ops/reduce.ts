@@ -51,3 +51,11 @@ export function max(x: Tensor, axes?: number | readonly number[], keepDims = fal
   });
   return out;
 }
+
+/** Index of the maximum along `axis` (int32, not differentiable); first maximum wins. */
+export function argmax(x: Tensor, axis = -1, keepDims = false): Tensor {
+  assertTensor("argmax", x);
+  const ax = normAxes(axis, x.ndim, "argmax")[0];
+  if (x.shape[ax] === 0) throw new ShapeError(`argmax: axis ${axis} of ${x} is empty`);
+  return kernel1("argmax", [x], { axis: ax, keepDims });
+}

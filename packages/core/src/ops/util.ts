@@ -60,3 +60,11 @@ export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
 export function zerosOf(shape: readonly number[], dtype: DType, device: Device): Tensor {
   return new Tensor(allocate(dtype, shape.reduce((a, b) => a * b, 1)), shape, device);
 }
+
+/** An int32 index tensor from a Tensor or an Int32Array (wrapped on `like`'s device, shape [n] unless given). */
+export function indexTensor(op: string, idx: Tensor | Int32Array, like: Tensor, name = "idx"): Tensor {
+  if (idx instanceof Int32Array) return new Tensor(idx, [idx.length], like.device);
+  assertTensor(op, idx, name);
+  requireInt(op, idx, name);
+  return idx;
+}

@@ -129,3 +129,10 @@ export function readNeuronioSimulations(bytes: Uint8Array, file = "NeuronIO file
     segmentDistFromSoma,
   };
 }
+
+/** Read a NeuronIO simulation file from disk. */
+export async function readNeuronioFile(path: string): Promise<NeuronioSimulations> {
+  const { readFile } = await import("node:fs/promises");
+  const b = await readFile(path);
+  return readNeuronioSimulations(new Uint8Array(b.buffer, b.byteOffset, b.byteLength), path);
+}

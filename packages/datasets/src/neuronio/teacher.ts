@@ -24,7 +24,10 @@ export interface TeacherOptions {
   simDurationSec?: number;
   /** simulations per file; NeuronIO: 128 */
   numSimulations?: number;
+  /** seed of the inputs (rates, spike trains) */
   seed?: number;
+  /** seed of the neuron (segment distances, hence weights); one neuron across files by default, as in the data */
+  morphologySeed?: number;
   neuron?: "lif" | "adaptive-lif";
   /** per-synapse rate ranges in Hz; each simulation draws its mean rate uniformly in the range */
   excRateHz?: [number, number];
@@ -54,6 +57,7 @@ const DEFAULTS: Required<TeacherOptions> = {
   simDurationSec: 6,
   numSimulations: 128,
   seed: 0,
+  morphologySeed: 0,
   neuron: "adaptive-lif",
   excRateHz: [1.5, 3.5],
   inhRateHz: [2, 6],
@@ -117,11 +121,12 @@ function poissonTrain(rng: DataRng, rateHz: number, gain: Float64Array, gainMax:
 export function simulateTeacher(opts: TeacherOptions = {}): NeuronioFileContent {
   const o = resolveTeacherOptions(opts);
   const S = o.numSegments, T = o.simDurationSec * 1000;
-  const rng = new DataRng(o.seed);
-  // morphology: segment types and distances (fixed per seed), basal then apical as in the data's ordering
+  // morphology: segment types and distances (fixed by morphologySeed), basal then apical as in the data's ordering
+  const morph = new DataRng(o.morphologySeed);
   const nBasal = Math.round(S * 0.41);
   const segmentType = Array.from({ length: S }, (_, i) => (i < nBasal ? "basal" : "apical"));
-  const segmentDistFromSoma = Array.from({ length: S }, (_, i) => (i < nBasal ? 10 + 290 * rng.uniform() : 50 + 1150 * rng.uniform()));
+  const segmentDistFromSoma = Array.from({ length: S }, (_, i) => (i < nBasal ? 10 + 290 * morph.uniform() : 50 + 1150 * morph.uniform()));
+  const rng = new DataRng(o.seed);
   const wE = segmentDistFromSoma.map((d) => o.wExc * Math.exp(-d / o.lambdaUm));
   const wI = segmentDistFromSoma.map((d) => o.wInh * Math.exp(-d / o.lambdaUm));
   const aM = Math.exp(-1 / o.tauMMs), aE = Math.exp(-1 / o.tauExcMs), aI = Math.exp(-1 / o.tauInhMs), aTh = Math.exp(-1 / o.tauThetaMs);
@@ -166,4 +171,28 @@ export function simulateTeacher(opts: TeacherOptions = {}): NeuronioFileContent 
 /** Simulate and write one NeuronIO-format file (`flavor` "py2" as the published files, or "py3"). */
 export function generateTeacherFile(opts: TeacherOptions = {}, flavor: "py2" | "py3" = "py2"): Uint8Array {
   return writeNeuronioSimulations(simulateTeacher(opts), flavor);
+}
+
+/**
+ * Write `files` teacher files into `dir` as `sim__teacher_seed<seed+i>.p` (the
+ * authors collect NeuronIO files by the pattern "*sim__*"). File i draws its
+ * inputs with seed `seed + i`; all share one neuron (morphologySeed).
+ */
+export async function writeTeacherFiles(
+  dir: string, opts: TeacherOptions & { files?: number; flavor?: "py2" | "py3" } = {},
+): Promise<string[]> {
+  const { mkdir, writeFile } = await import("node:fs/promises");
+  const { join } = await import("node:path");
+  const n = opts.files ?? 1;
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`files must be a positive integer, got ${n}`);
+  const { files: _files, flavor, ...teacher } = opts;
+  await mkdir(dir, { recursive: true });
+  const base = teacher.seed ?? 0;
+  const paths: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const p = join(dir, `sim__teacher_seed${base + i}.p`);
+    await writeFile(p, generateTeacherFile({ ...teacher, seed: base + i }, flavor ?? "py2"));
+    paths.push(p);
+  }
+  return paths;
 }

@@ -110,7 +110,8 @@ export class NdArrayBuilder implements PyStateful {
       throw new PickleError(`ndarray of dtype ${dt.spec} and shape (${shape.join(", ")}) needs ${n * dt.itemsize} bytes, the pickle holds ${bytes.length}`);
     }
     let data = makeTyped(dt.dtype, bytes, dt.bigEndian, dt.itemsize);
-    if (isFortran === true && shape.length > 1) data = fortranToC(data, shape as number[]);
+    // Python 2 numpy may write the flag as an int
+    if ((isFortran === true || isFortran === 1) && shape.length > 1) data = fortranToC(data, shape as number[]);
     this.array = new NumpyArray(dt.dtype, [...(shape as number[])], data);
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { readNeuronioSimulations } from "../../src/neuronio/read.js";
-import { generateTeacherFile, simulateTeacher } from "../../src/neuronio/teacher.js";
+import { readNeuronioFile, readNeuronioSimulations } from "../../src/neuronio/read.js";
+import { generateTeacherFile, simulateTeacher, writeTeacherFiles } from "../../src/neuronio/teacher.js";
 import { writeNeuronioSimulations } from "../../src/neuronio/write.js";
 
 describe("NeuronIO teacher", () => {
@@ -47,6 +47,19 @@ describe("NeuronIO teacher", () => {
     // the adaptive threshold lowers the rate relative to plain LIF
     const lif = simulateTeacher({ ...opts, neuron: "lif" });
     expect(lif.simulations.reduce((a, s) => a + s.outputSpikeTimes.length, 0)).toBeGreaterThanOrEqual(nSpikes);
+  });
+
+  it("writes several files sharing one neuron, readable from disk", async () => {
+    const { mkdtempSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const dir = mkdtempSync(join(tmpdir(), "teacher-"));
+    const paths = await writeTeacherFiles(dir, { files: 2, numSimulations: 2, simDurationSec: 1, seed: 3, flavor: "py3" });
+    expect(paths.map((p) => p.slice(dir.length + 1))).toEqual(["sim__teacher_seed3.p", "sim__teacher_seed4.p"]);
+    const [a, b] = await Promise.all(paths.map((p) => readNeuronioFile(p)));
+    expect(a!.segmentDistFromSoma).toEqual(b!.segmentDistFromSoma);
+    expect(Buffer.from(a!.X).equals(Buffer.from(b!.X))).toBe(false);
+    expect(simulateTeacher({ numSimulations: 1, simDurationSec: 1, morphologySeed: 1 }).segmentDistFromSoma).not.toEqual(a!.segmentDistFromSoma);
   });
 
   it("refuses bad options", () => {

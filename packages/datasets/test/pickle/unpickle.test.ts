@@ -108,6 +108,19 @@ describe("unpickle", () => {
     expect(() => unpickle(new Uint8Array(0))).toThrow(PickleError);
   });
 
+  it("reads Python 2 numpy pickles: str payloads, int flags, a fortran flag of 1, big-endian data", () => {
+    // as old numpy under Python 2 writes them: dtype('>i2', 0, 1), state (1, (2, 2), dtype, 1, '<raw str>')
+    const dtype = new PyCall(new PyGlobalRef("numpy", "dtype"), ["i2", 0, 1], new PyTupleOf([3, ">", null, null, null, -1, -1, 0]));
+    const raw = new Uint8Array([0, 1, 0, 3, 0, 2, 0xff, 0xfc]); // column-major big-endian [[1, 2], [3, -4]]
+    const arr = new PyCall(
+      new PyGlobalRef("numpy.core.multiarray", "_reconstruct"),
+      [new PyGlobalRef("numpy", "ndarray"), new PyTupleOf([0]), new PyBytesStr(new Uint8Array([0x62]))],
+      new PyTupleOf([1, new PyTupleOf([2, 2]), dtype, 1, new PyBytesStr(raw)]),
+    );
+    const a = resolveNumpy(unpickle(pickle(new Map([["a", arr]]), { strings: "py2str" }), { globals: numpyGlobals() })).get("a") as NumpyArray;
+    expect([a.dtype, a.shape, Array.from(a.data as Int16Array)]).toEqual(["int16", [2, 2], [1, 2, 3, -4]]);
+  });
+
   it("refuses numpy payloads of the wrong size and unsupported dtypes", () => {
     const arr = new NumpyArray("float64", [3], new Float64Array([1, 2, 3]));
     const call = numpyArrayToPickle(arr, "py3");

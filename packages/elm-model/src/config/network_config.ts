@@ -34,10 +34,17 @@ export interface ElmNetworkConfig {
   memory_tau_max?: number;
   learn_memory_tau?: boolean;
   delta_t?: number;
+  /**
+   * Input embedding (ELM_SPEC §4 "+ input embedding when used", e.g. bytes for
+   * Enwik8): when set, the input is int32 token ids [B,T] in [0, vocab_size),
+   * embedded by `embedding.weight` [vocab_size, num_input]. Default null: x is [B,T,num_input].
+   */
+  vocab_size?: number | null;
 }
 
-export type ResolvedElmNetworkConfig = Required<Omit<ElmNetworkConfig, "mlp_hidden_size">> & {
+export type ResolvedElmNetworkConfig = Required<Omit<ElmNetworkConfig, "mlp_hidden_size" | "vocab_size">> & {
   mlp_hidden_size: number;
+  vocab_size: number | null;
   /** k_c = d_tree·d_brch */
   k_c: number;
   /** recurrent synapses per neuron: round(rec_frac·k_c) */
@@ -47,7 +54,7 @@ export type ResolvedElmNetworkConfig = Required<Omit<ElmNetworkConfig, "mlp_hidd
 const KNOWN = [
   "num_input", "num_output", "num_neurons", "num_branch", "num_synapse_per_branch", "num_memory", "mlp_hidden_size",
   "mlp_num_layers", "mlp_activation", "d_axon", "rec_frac", "lambda_value", "tau_b_value", "memory_tau_min",
-  "memory_tau_max", "learn_memory_tau", "delta_t",
+  "memory_tau_max", "learn_memory_tau", "delta_t", "vocab_size",
 ] as const;
 
 export function resolveNetworkConfig(cfg: ElmNetworkConfig | Record<string, unknown>): ResolvedElmNetworkConfig {
@@ -76,8 +83,10 @@ export function resolveNetworkConfig(cfg: ElmNetworkConfig | Record<string, unkn
   }
   const learn_memory_tau = bool(w, "learn_memory_tau", c.learn_memory_tau ?? false);
   const delta_t = posNum(w, "delta_t", c.delta_t ?? 1);
+  const vocab_size = c.vocab_size == null ? null : posInt(w, "vocab_size", c.vocab_size);
   const k_c = num_branch * num_synapse_per_branch;
   return {
+    vocab_size,
     num_input, num_output, num_neurons, num_branch, num_synapse_per_branch, num_memory, mlp_hidden_size, mlp_num_layers,
     mlp_activation, d_axon, rec_frac, lambda_value, tau_b_value, memory_tau_min, memory_tau_max, learn_memory_tau, delta_t,
     k_c, num_recurrent_synapses: Math.round(rec_frac * k_c),

@@ -27,6 +27,7 @@ export class Linear extends Module {
 
   /** y = x Wᵀ + b over the last axis (unstacked layers only). */
   forward(x: Tensor): Tensor {
+    if (this.weight.ndim !== 2) throw new Error(`Linear.forward: a stacked layer (weight [${this.weight.shape.join(",")}]) is applied by the fused network op, not here`);
     return add(matmul(x, this.weight, { transB: true }), this.bias);
   }
 }

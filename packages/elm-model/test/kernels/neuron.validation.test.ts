@@ -51,3 +51,21 @@ describe.each(devices)("elmNeuron input validation (%s)", (device) => {
     expect(() => elmNeuronForward(shape, inputs, "tpu" as never)).toThrow(/device must be "ref", "cpu" or "cuda", got "tpu"/);
   });
 });
+
+describe("elmNeuron on device cuda", () => {
+  it("without a device: throws CudaUnavailableError naming the reason (never crashes)", async () => {
+    const { cudaStatus, CudaUnavailableError } = await import("@elm/native");
+    const { shape, inputs } = randomProblem(8, { variant: "v1", activation: "silu" });
+    const s = cudaStatus();
+    if (s.available) {
+      const f = elmNeuronForward(shape, inputs, "cuda");
+      const r = elmNeuronForward(shape, inputs, "ref");
+      f.m.forEach((v, i) => expect(v).toBeCloseTo(r.m[i], 10));
+      return;
+    }
+    expect(() => elmNeuronForward(shape, inputs, "cuda")).toThrow(CudaUnavailableError);
+    expect(() => elmNeuronForward(shape, inputs, "cuda")).toThrow(s.reason!);
+    const f = elmNeuronForward(shape, inputs, "ref");
+    expect(() => elmNeuronBackward(shape, inputs, f.saved, new Float64Array(36), null, null, "cuda")).toThrow(CudaUnavailableError);
+  });
+});

@@ -197,3 +197,41 @@ describe("ElmNetwork streaming and state", () => {
     expectCloseRel(net.forwardWithState(x).y.data, elm.forward(x).data, 1e-13, "neuron output vs Branch-ELM y");
   });
 });
+
+describe("ElmNetwork input embedding", () => {
+  const cfg: ElmNetworkConfig = { ...base, vocab_size: 11 };
+  it("token ids are embedded by embedding.weight [vocab, d_in]; P adds vocab·d_in; gradients reach the table", () => {
+    const m = new ElmNetwork(cfg, { seed: 1, dtype: "float64" });
+    expect([...m.stateDict()["embedding.weight"].shape]).toEqual([11, 5]);
+    expect(m.parameterCount()).toBe(m.trainableParameterCount());
+    expect(m.parameterCount()).toBe(new ElmNetwork(base).parameterCount() + 55);
+    const ids = Tensor.fromArray([0, 3, 10, 2, 2, 7, 1, 9], [2, 4], { dtype: "int32" });
+    const table = m.stateDict()["embedding.weight"].data;
+    const dense = new Float64Array(2 * 4 * 5);
+    ids.data.forEach((id, q) => dense.set(table.subarray(id * 5, id * 5 + 5), q * 5));
+    const plain = new ElmNetwork(base, { dtype: "float64" });
+    const { ["embedding.weight"]: _e, ...rest } = m.stateDict();
+    plain.loadStateDict(rest);
+    const o = m.forward(ids);
+    expectCloseRel(o.data, plain.forward(Tensor.fromArray(dense, [2, 4, 5], { dtype: "float64" })).data, 0, "embedded o");
+    sum(o).backward();
+    const g = m.stateDict()["embedding.weight"].grad!.data;
+    expect(g.subarray(4 * 5, 5 * 5).every((v) => v === 0)).toBe(true); // id 4 unused
+    expect(g.subarray(2 * 5, 3 * 5).some((v) => v !== 0)).toBe(true);
+    // streaming with ids
+    let state = null;
+    const os = [];
+    for (let t = 0; t < 4; t++) {
+      const r = m.step(reshape(slice(ids, 1, t, t + 1), [2]), state);
+      os.push(r.o);
+      state = r.state;
+    }
+    expectCloseRel(stack(os, 1).data, o.data, 1e-13, "stepped o");
+  });
+
+  it("refuses float inputs and out-of-range token ids, naming them", () => {
+    const m = new ElmNetwork(cfg, { dtype: "float64" });
+    expect(() => m.forward(input([2, 4, 5], 1))).toThrow(/with vocab_size = 11, x must be int32 token ids \[B, T\]/);
+    expect(() => m.forward(Tensor.fromArray([0, 11], [1, 2], { dtype: "int32" }))).toThrow(/token id 11 at flat index 1 is outside \[0, vocab_size = 11\)/);
+  });
+});

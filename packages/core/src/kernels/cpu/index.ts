@@ -1,7 +1,8 @@
 // `cpu` kernels: the heavy ops run in the native addon (@elm/native dense_* kernels):
 // matmul, elementwise unary/binary (float), sum/max reductions, softmax/logSoftmax and
 // cross-entropy. Everything else on `cpu` falls back to the ref kernels (host data).
-import { dense, DENSE_BINARY_OPS, DENSE_UNARY_OPS } from "@elm/native";
+// registerNativeDenseKernels is reused for `cuda` (kernels/cuda).
+import { dense, DENSE_BINARY_OPS, DENSE_UNARY_OPS, type CudaDenseKernels } from "@elm/native";
 import { getKernel, registerKernel, type KernelFn } from "../../registry/registry.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import type { Device } from "../../tensor/device.js";
@@ -18,33 +19,6 @@ function refKernel(op: string): KernelFn {
   if (!k) throw new Error(`cpu kernels need the ref kernel '${op}' registered first`);
   return k;
 }
-
-registerKernel({
-  op: "matmul",
-  device: "cpu",
-  fn: ([a, b]: Tensor[], attrs: MatmulAttrs, device: Device) => {
-    const p = planMatmul(a, b, attrs);
-    const out = empty(p.outShape, a.dtype, device);
-    dense.denseMatmul(a.data as FloatArray, b.data as FloatArray, out.data as FloatArray, p.offA.length, p.m, p.n, p.k,
-      Float64Array.from(p.offA), Float64Array.from(p.offB), !!attrs.transA, !!attrs.transB, false);
-    return out;
-  },
-});
-
-DENSE_UNARY_OPS.forEach((op, code) => {
-  const fallback = refKernel(op);
-  registerKernel({
-    op,
-    device: "cpu",
-    fn: (inputs: Tensor[], attrs: object, device: Device) => {
-      const [x] = inputs;
-      if (!isFloat(x)) return fallback(inputs, attrs, device);
-      const out = empty(x.shape, x.dtype, device);
-      dense.denseUnary(code, x.data as FloatArray, out.data as FloatArray);
-      return out;
-    },
-  });
-});
 
 /** Drops size-1 axes and merges axes that are contiguous in both operands. */
 function collapse(shape: number[], sa: number[], sb: number[]): [number[], number[], number[]] {
@@ -67,23 +41,59 @@ function collapse(shape: number[], sa: number[], sb: number[]): [number[], numbe
   return [s, a, b];
 }
 
-DENSE_BINARY_OPS.forEach((op, code) => {
-  const fallback = refKernel(op);
+
+/**
+ * Registers the native matmul and float elementwise kernels for `device`, calling the
+ * addon `kernels()` returns (the CPU addon, or the CUDA addon for device "cuda").
+ */
+export function registerNativeDenseKernels(device: Device, kernels: () => CudaDenseKernels): void {
   registerKernel({
-    op,
-    device: "cpu",
-    fn: (inputs: Tensor[], attrs: object, device: Device) => {
-      const [x, y] = inputs;
-      if (!isFloat(x)) return fallback(inputs, attrs, device);
-      const shape = binaryShape(op, x, y);
-      const out = empty(shape, x.dtype, device);
-      const [s, sa, sb] = collapse(shape, broadcastStrides(x.shape, shape), broadcastStrides(y.shape, shape));
-      if (s.length > 8) return fallback(inputs, attrs, device);
-      dense.denseBinary(code, Float64Array.from(s), x.data as FloatArray, Float64Array.from(sa), y.data as FloatArray, Float64Array.from(sb), out.data as FloatArray);
+    op: "matmul",
+    device,
+    fn: ([a, b]: Tensor[], attrs: MatmulAttrs, dev: Device) => {
+      const p = planMatmul(a, b, attrs);
+      const out = empty(p.outShape, a.dtype, dev);
+      kernels().denseMatmul(a.data as FloatArray, b.data as FloatArray, out.data as FloatArray, p.offA.length, p.m, p.n, p.k,
+        Float64Array.from(p.offA), Float64Array.from(p.offB), !!attrs.transA, !!attrs.transB, false);
       return out;
     },
   });
-});
+
+  DENSE_UNARY_OPS.forEach((op, code) => {
+    const fallback = refKernel(op);
+    registerKernel({
+      op,
+      device,
+      fn: (inputs: Tensor[], attrs: object, dev: Device) => {
+        const [x] = inputs;
+        if (!isFloat(x)) return fallback(inputs, attrs, dev);
+        const out = empty(x.shape, x.dtype, dev);
+        kernels().denseUnary(code, x.data as FloatArray, out.data as FloatArray);
+        return out;
+      },
+    });
+  });
+
+  DENSE_BINARY_OPS.forEach((op, code) => {
+    const fallback = refKernel(op);
+    registerKernel({
+      op,
+      device,
+      fn: (inputs: Tensor[], attrs: object, dev: Device) => {
+        const [x, y] = inputs;
+        if (!isFloat(x)) return fallback(inputs, attrs, dev);
+        const shape = binaryShape(op, x, y);
+        const out = empty(shape, x.dtype, dev);
+        const [s, sa, sb] = collapse(shape, broadcastStrides(x.shape, shape), broadcastStrides(y.shape, shape));
+        if (s.length > 8) return fallback(inputs, attrs, dev);
+        kernels().denseBinary(code, Float64Array.from(s), x.data as FloatArray, Float64Array.from(sa), y.data as FloatArray, Float64Array.from(sb), out.data as FloatArray);
+        return out;
+      },
+    });
+  });
+}
+
+registerNativeDenseKernels("cpu", () => dense);
 
 /** Reduces runs of adjacent axes with one native call each (last run first). */
 function reduceKernel(op: "sum" | "max"): KernelFn {

@@ -56,3 +56,32 @@ registerKernel({
     return out;
   },
 });
+
+// argmax along one axis → int32 indices (first maximum wins; NaN counts as the maximum)
+registerKernel({
+  op: "argmax",
+  device: "ref",
+  fn: ([x]: Tensor[], { axis, keepDims }: { axis: number; keepDims: boolean }, device: Device) => {
+    let outer = 1;
+    let inner = 1;
+    for (let i = 0; i < axis; i++) outer *= x.shape[i];
+    for (let i = axis + 1; i < x.ndim; i++) inner *= x.shape[i];
+    const n = x.shape[axis];
+    const out = empty(reducedShape(x.shape, [axis], keepDims), "int32", device);
+    const xd = x.data;
+    for (let o = 0; o < outer; o++)
+      for (let c = 0; c < inner; c++) {
+        let best = 0;
+        let bv = xd[o * n * inner + c];
+        for (let i = 1; i < n && !Number.isNaN(bv); i++) {
+          const v = xd[(o * n + i) * inner + c];
+          if (v > bv || Number.isNaN(v)) {
+            bv = v;
+            best = i;
+          }
+        }
+        out.data[o * inner + c] = best;
+      }
+    return out;
+  },
+});

@@ -1,0 +1,88 @@
+// ELM Network kernel (ELM_SPEC §4): one training step's kernel work — forward over the
+// sequence plus BPTT — in float32, for N 64 neurons, 8×8 synapses, d_m 16, d_mlp 32
+// (l_mlp 1), d_in 700, B 8, T 1000 (the SHD-sized network). The task readout W_o is
+// a core matmul in the model and is not timed here.
+//
+// Napkin math, per (row, step, neuron), counting 2 flops per multiply-add:
+//   forward  2·(k_c + Σ_l out_l·in_l + d_axon·d_m)
+//   backward 4·(k_c + Σ_l out_l·in_l + d_axon·d_m)   (weight gradients and input gradients)
+// Floor = flops / (the best float32 GEMM rate this machine reaches, measured in the same run
+// with @elm/core's measureBestGemmRate).
+import { cpu } from "@elm/native";
+import { measureBestGemmRate } from "../packages/core/src/bench.js";
+import {
+  elmNetworkBackward,
+  elmNetworkForward,
+  mlpLayerDims,
+  type ElmNetworkInputs,
+  type ElmNetworkShape,
+} from "../packages/elm-model/src/kernels/network.js";
+import { timeIt } from "./util.js";
+
+function network(shape: ElmNetworkShape, seed: number): ElmNetworkInputs {
+  let s = seed >>> 0;
+  const rnd = () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32 - 0.5;
+  };
+  const f = (n: number, scale: number, off = 0) => Float32Array.from({ length: n }, () => off + scale * rnd());
+  const { B, T, dIn, N, dTree, dBrch, dM, dAxon } = shape;
+  const kc = dTree * dBrch;
+  // half of each neuron's synapses read inputs, half read neuron outputs (rec_frac 0.5)
+  const src = Int32Array.from({ length: N * kc }, (_, q) =>
+    q % 2 === 0 ? Math.floor((rnd() + 0.5) * dIn) % dIn : dIn + (Math.floor((rnd() + 0.5) * N * dAxon) % (N * dAxon)));
+  return {
+    x: Float32Array.from({ length: B * T * dIn }, () => (rnd() > 0.45 ? 1 : 0)), // sparse spikes
+    src,
+    w: f(N * kc, 2 * Math.sqrt(3 / dBrch)),
+    kappaB: f(N * dTree, 0.2, 0.8),
+    kappaM: f(N * dM, 0.2, 0.85),
+    gain: f(N * dM, 0.2, 0.2),
+    mlpW: mlpLayerDims(shape).map((d) => f(N * d.out * d.in, 2 / Math.sqrt(d.in))),
+    mlpB: mlpLayerDims(shape).map((d) => f(N * d.out, 2 / Math.sqrt(d.in))),
+    wY: f(N * dAxon * dM, 2 / Math.sqrt(dM)),
+    bY: f(N * dAxon, 0.2),
+    b0: null, m0: null, y0: null,
+  };
+}
+
+export function networkStepFlops(shape: ElmNetworkShape): number {
+  const mlp = mlpLayerDims(shape).reduce((a, d) => a + d.out * d.in, 0);
+  const perSample = shape.dTree * shape.dBrch + mlp + shape.dAxon * shape.dM;
+  return 6 * perSample * shape.B * shape.T * shape.N;
+}
+
+function step(shape: ElmNetworkShape, inp: ElmNetworkInputs, dY: Float32Array, device: "ref" | "cpu"): void {
+  const f = elmNetworkForward(shape, inp, device);
+  elmNetworkBackward(shape, inp, f.saved, dY, null, null, null, device);
+}
+
+export async function run(): Promise<void> {
+  const shape: ElmNetworkShape = {
+    B: 8, T: 1000, dIn: 700, N: 64, dTree: 8, dBrch: 8, dM: 16, dMlp: 32, lMlp: 1, dAxon: 1, activation: "relu",
+  };
+  const inp = network(shape, 1);
+  const dY = Float32Array.from({ length: shape.B * shape.T * shape.N * shape.dAxon }, (_, q) => ((q * 7919) % 13) / 13 - 0.5);
+  const flops = networkStepFlops(shape);
+  const best = measureBestGemmRate({ sizes: [512, 1024], reps: 3 });
+  const ms = timeIt(() => step(shape, inp, dY, "cpu"), 3, 1);
+  const msFwd = timeIt(() => void elmNetworkForward(shape, inp, "cpu"), 3, 1);
+  // the TypeScript oracle at T 50 (it is linear in T), scaled to T 1000
+  const short = { ...shape, T: 50 };
+  const inpShort = { ...network(short, 1) };
+  const dYShort = dY.subarray(0, short.B * short.T * short.N * short.dAxon);
+  const msRef = (timeIt(() => step(short, inpShort, dYShort, "ref"), 1, 0) * shape.T) / short.T;
+  const floorMs = flops / (best.gflops * 1e6);
+  const g = (f: number, t: number) => (f / (t * 1e6)).toFixed(2);
+  console.log(`ELM Network training step (forward + BPTT), float32, N ${shape.N}, ${shape.dTree}×${shape.dBrch} synapses, ` +
+    `d_m ${shape.dM}, d_mlp ${shape.dMlp}, d_in ${shape.dIn}, B ${shape.B}, T ${shape.T}; ${cpu.numThreads()} threads\n`);
+  console.log(`| device | ms/step | GFLOP/step | GFLOP/s | × floor |`);
+  console.log(`|---|---|---|---|---|`);
+  console.log(`| cpu | ${ms.toFixed(1)} | ${(flops / 1e9).toFixed(2)} | ${g(flops, ms)} | ${(ms / floorMs).toFixed(2)} |`);
+  console.log(`| cpu (forward only) | ${msFwd.toFixed(1)} | ${(flops / 3e9).toFixed(2)} | ${g(flops / 3, msFwd)} | ${(msFwd / (floorMs / 3)).toFixed(2)} |`);
+  console.log(`| ref (TypeScript, T 50 scaled ×${shape.T / short.T}) | ${msRef.toFixed(0)} | ${(flops / 1e9).toFixed(2)} | ${g(flops, msRef)} | ${(msRef / floorMs).toFixed(1)} |`);
+  console.log(`| cuda | — | | | not measured: no device here (CUDA path tested through its thread bodies on the host) |`);
+  console.log(`\nfloor: ${(flops / 1e9).toFixed(2)} GFLOP at the best float32 GEMM rate measured in this run, ` +
+    `${best.gflops.toFixed(1)} GFLOP/s (@elm/core measureBestGemmRate, n=${best.n}) = ${floorMs.toFixed(1)} ms; target ≤ 3× floor.`);
+  console.log(`cpu vs ref: ${(msRef / ms).toFixed(0)}× faster`);
+}

@@ -1,0 +1,87 @@
+// elm_step: one training step (forward + BPTT) of the fused ELM neuron kernel
+// for the SHD-Adding Branch-ELM (paper Table: 100 branches × 15 synapses,
+// random routing, d_m 100, d_mlp 200, 67K params), float32, B 8, T 1000.
+// Napkin math: FLOPs per step (2 per multiply-add; backward counted) over the
+// machine's best float32 GEMM rate measured in the same run = the floor a
+// step cannot beat; we report how far above it the kernel is (target ≤ 3×),
+// and the TypeScript oracle's time for the same step.
+import { cpu } from "@elm/native";
+import { measureBestGemmRate } from "../packages/core/src/bench.js";
+import { elmNeuronBackward, elmNeuronForward } from "../packages/elm-model/src/kernels/index.js";
+import type { ElmNeuronInputs, ElmNeuronShape, KernelDevice } from "../packages/elm-model/src/kernels/index.js";
+import { timeIt } from "./util.js";
+
+export const shdAddingBranchElm: ElmNeuronShape = {
+  variant: "v2", B: 8, T: 1000, dIn: 700, dS: 1500, dTree: 100, dBrch: 15, dM: 100, dMlp: 200, lMlp: 1, activation: "relu",
+};
+
+function seeded(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+export function benchInputs(shape: ElmNeuronShape, seed = 1): ElmNeuronInputs {
+  const r = seeded(seed);
+  const F = Float32Array;
+  const u = (n: number, a: number) => F.from({ length: n }, () => (2 * r() - 1) * a);
+  const mlpW: Float32Array[] = [];
+  const mlpB: Float32Array[] = [];
+  for (let l = 0; l <= shape.lMlp; l++) {
+    const nIn = l === 0 ? shape.dTree + shape.dM : shape.dMlp;
+    const nOut = l === shape.lMlp ? shape.dM : shape.dMlp;
+    mlpW.push(u(nOut * nIn, 1 / Math.sqrt(nIn)));
+    mlpB.push(u(nOut, 1 / Math.sqrt(nIn)));
+  }
+  const kappaM = F.from({ length: shape.dM }, (_, k) => Math.exp(-1 / (1 + 10 ** (3 * k / shape.dM))));
+  return {
+    // spikes: ~2% of channels active per 2 ms bin
+    x: F.from({ length: shape.B * shape.T * shape.dIn }, () => (r() < 0.02 ? 1 : 0)),
+    route: Int32Array.from({ length: shape.dS }, () => Math.floor(r() * shape.dIn)),
+    routeMask: null,
+    wS: F.from({ length: shape.dS }, () => 0.5),
+    kappaTrace: F.from({ length: shape.dTree }, () => Math.exp(-1 / 5)),
+    kappaM,
+    gain: kappaM.map((k) => 1 - k ** 5),
+    mlpW, mlpB, trace0: null, m0: null,
+  };
+}
+
+/** FLOPs of one forward + backward step (2 per multiply-add): the MLP products and the synapse/trace work. */
+export function stepFlops(s: ElmNeuronShape): { total: number; mlp: number } {
+  const nZ = s.dTree + s.dM;
+  const mac = nZ * s.dMlp + s.dMlp * s.dM + (s.lMlp - 1) * s.dMlp * s.dMlp; // forward MLP per (b,t)
+  const mlp = 2 * 3 * mac * s.B * s.T; // forward; backward = input grads + weight grads
+  const dTr = s.variant === "v1" ? s.dS : s.dTree;
+  const trace = (2 * s.dS + 2 * dTr + 4 * s.dS + 2 * dTr) * s.B * s.T; // fwd w·r + sums + decay; bwd dWS, dx, dκ
+  return { total: mlp + trace, mlp };
+}
+
+function step(shape: ElmNeuronShape, inputs: ElmNeuronInputs, dM: Float32Array, device: KernelDevice): void {
+  const f = elmNeuronForward(shape, inputs, device);
+  elmNeuronBackward(shape, inputs, f.saved, dM, null, null, device);
+}
+
+export async function run(): Promise<void> {
+  const shape = shdAddingBranchElm;
+  const inputs = benchInputs(shape);
+  const dM = Float32Array.from({ length: shape.B * shape.T * shape.dM }, (_, i) => ((i * 7919) % 13) / 13 - 0.5);
+  const threads = cpu.numThreads();
+  const best = measureBestGemmRate({ sizes: [512, 1024], reps: 3 });
+  const { total, mlp } = stepFlops(shape);
+  const fwdMs = timeIt(() => elmNeuronForward(shape, inputs, "cpu"), 5, 1);
+  const cpuMs = timeIt(() => step(shape, inputs, dM, "cpu"), 5, 1);
+  const refMs = timeIt(() => step(shape, inputs, dM, "ref"), 1, 0);
+  const floorMs = total / (best.gflops * 1e6);
+  const gf = (ms: number) => (total / (ms * 1e6)).toFixed(1);
+  console.log(`SHD-Adding Branch-ELM (d_in 700, 100×15 synapses random routing, d_m 100, d_mlp 200), B ${shape.B}, T ${shape.T}, float32, ${threads} threads`);
+  console.log(`FLOPs per step (fwd + bwd): ${(total / 1e9).toFixed(3)} GFLOP (MLP products ${(mlp / 1e9).toFixed(3)})`);
+  console.log(`best float32 GEMM this run (@elm/core measureBestGemmRate, n=${best.n}): ${best.gflops.toFixed(1)} GFLOP/s → floor ${floorMs.toFixed(1)} ms/step\n`);
+  console.log(`| device | ms/step | GFLOP/s | × floor |\n|---|---|---|---|`);
+  console.log(`| cpu (native) | ${cpuMs.toFixed(1)} | ${gf(cpuMs)} | ${(cpuMs / floorMs).toFixed(2)} |`);
+  console.log(`| cpu forward only | ${fwdMs.toFixed(1)} | — | — |`);
+  console.log(`| ref (TypeScript) | ${refMs.toFixed(0)} | ${gf(refMs)} | ${(refMs / floorMs).toFixed(1)} |`);
+  console.log(`\nref/cpu: ${(refMs / cpuMs).toFixed(1)}× slower; cpu is ${(cpuMs / floorMs).toFixed(2)}× the GEMM floor (target ≤ 3×)`);
+}
