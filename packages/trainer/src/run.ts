@@ -28,8 +28,8 @@ export function applyThreads(threads: number): void {
 
 export async function runTraining(c: TrainConfig, opts: { progress?: ProgressSink; signal?: AbortSignal; handleSigint?: boolean } = {}): Promise<TrainResult & { model: TrainableModel }> {
   applyThreads(c.threads);
-  const progress = opts.progress ?? makeProgress("accuracy", c.progress);
   const { task, source } = await buildTask(c);
+  const progress = opts.progress ?? makeProgress(task.metricName, c.progress);
   const model = buildModel(c, task.inputChannels, task.outputs, new Rng(c.seed).fork("init"));
   progress.log(
     `${task.name} from ${source}: ${task.train.steps} steps/epoch × ${c.epochs} epochs, batch ${c.batchSize}; ` +
