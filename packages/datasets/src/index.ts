@@ -26,4 +26,6 @@ export {
 export { ensureSpikingDigits, loadSpikingDigits, spikingDigitsKey, SPIKING_DIGITS_VERSION, type SpikingDigitsFiles } from "./synthetic/cache.js";
 export { fetchShd, parseMd5Sums, FetchError, SHD_BASE_URL, SHD_FILES, type FetchShdOptions, type FetchProgress, type FetchedFile } from "./fetch/fetchShd.js";
 export { loadSpikingTask, type SpikingTask, type SpikingTaskOptions } from "./tasks.js";
-// neuronio exports are added by the torchio branch
+// NeuronIO (reader, targets, windows, evaluation, teacher) and the Python pickle reader/writer
+export * from "./neuronio/index.js";
+export * from "./pickle/index.js";

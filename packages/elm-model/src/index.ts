@@ -30,4 +30,5 @@ export {
   mlpLayerDims, synapsesPerNeuron, zLength, validateNetworkInputs,
   type ElmNetworkShape, type ElmNetworkInputs, type ElmNetworkForwardResult, type ElmNetworkGrads,
 } from "./kernels/network.js";
-// torch interop exports are added by the torchio branch
+// PyTorch interop: state dicts, model_config.json, pre-trained checkpoints, predict
+export * from "./torch/index.js";

@@ -20,10 +20,10 @@ export {
   unpickle,
   type PyGlobal,
   type PyValue,
-} from "../../../datasets/src/pickle/index.js";
+} from "@elm/datasets";
 export {
   readNeuronioSimulations,
   computeTestPredictions,
   filterAndExtractCoreResults,
   type NeuronioCoreResults,
-} from "../../../datasets/src/neuronio/index.js";
+} from "@elm/datasets";
