@@ -61,7 +61,6 @@ class PhaseTimer {
 
 using neuron_gemm::PaddedMatrix;
 using neuron_gemm::rows_times_w;
-using neuron_gemm::at_times_b;
 
 // Samples advanced together in the recurrences (rows of one micro-tile).
 constexpr index_t kSampleBlock = 8;
@@ -71,10 +70,8 @@ constexpr index_t kGradParts = 4;
 
 template <class T>
 struct Weights {
-  PaddedMatrix<T> w0u_t;  // [dTree][dMlp]  = W0[:, :dTree]ᵀ   (forward B)
   PaddedMatrix<T> w0a_t;  // [dM][dMlp]     = W0[:, dTree:]ᵀ   (forward C)
   std::vector<PaddedMatrix<T>> wt;  // layer l ≥ 1: W_lᵀ [in][out]   (forward C)
-  PaddedMatrix<T> w0u;    // [dMlp][dTree]  = W0[:, :dTree]     (backward E)
   PaddedMatrix<T> w0a;    // [dMlp][dM]     = W0[:, dTree:]     (backward D)
   std::vector<PaddedMatrix<T>> w;   // layer l ≥ 1: W_l [out][in]    (backward D)
 };
@@ -83,7 +80,6 @@ template <class T>
 Weights<T> forward_weights(const NeuronDims& d, const NeuronInputs<T>& in) {
   Weights<T> W;
   const int nZ = d.nZ();
-  W.w0u_t = PaddedMatrix<T>(d.dTree, d.dMlp, in.mlpW[0], 1, nZ);
   W.w0a_t = PaddedMatrix<T>(d.dM, d.dMlp, in.mlpW[0] + d.dTree, 1, nZ);
   W.wt.resize(d.lMlp + 1);
   for (int l = 1; l <= d.lMlp; ++l) {
@@ -97,7 +93,6 @@ template <class T>
 Weights<T> backward_weights(const NeuronDims& d, const NeuronInputs<T>& in) {
   Weights<T> W;
   const int nZ = d.nZ();
-  W.w0u = PaddedMatrix<T>(d.dMlp, d.dTree, in.mlpW[0], nZ, 1);
   W.w0a = PaddedMatrix<T>(d.dMlp, d.dM, in.mlpW[0] + d.dTree, nZ, 1);
   W.w.resize(d.lMlp + 1);
   for (int l = 1; l <= d.lMlp; ++l) {
@@ -355,7 +350,7 @@ struct BackwardScratch {
 template <class T>
 void recurrence_backward(const NeuronDims& d, const NeuronInputs<T>& in, const Weights<T>& W, const NeuronSaved<T>& sv,
                          const T* dM, const T* dMT, BackwardScratch<T>& sc, T* dM0, index_t b0, index_t S) {
-  const int nZ = d.nZ(), nH = d.nH(), dMn = d.dM, H = d.dMlp, L = d.lMlp;
+  const int nH = d.nH(), dMn = d.dM, H = d.dMlp, L = d.lMlp;
   const index_t T_ = d.T;
   std::vector<T> carry(static_cast<size_t>(S) * dMn), gm(static_cast<size_t>(S) * dMn), da(static_cast<size_t>(S) * dMn);
   for (index_t s = 0; s < S; ++s)
@@ -404,7 +399,6 @@ void recurrence_backward(const NeuronDims& d, const NeuronInputs<T>& in, const W
   }
   for (index_t s = 0; s < S; ++s)
     for (int k = 0; k < dMn; ++k) dM0[(b0 + s) * dMn + k] = carry[s * dMn + k];
-  (void)nZ;
 }
 
 // F. The traces reversed for one sample: dWS += g ⊙ r_t, dx_t[route] += g ⊙ w_s ⊙ mask,
