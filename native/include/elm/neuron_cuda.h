@@ -26,12 +26,35 @@ ELM_HD index_t neuron_bwd_shared_elems(const NeuronDims& d) { return 3 * d.dM + 
 
 // ---- forward -------------------------------------------------------------
 
+// The MLP weights transposed, W_lᵀ [in_l][out_l], so that in the forward
+// products consecutive threads (consecutive outputs) read consecutive
+// addresses (coalesced on the GPU). The launcher builds them.
+template <class T>
+struct MlpWeightsT {
+  const T* w[kMaxMlpLayers] = {};
+};
+
+// W_lᵀ of every layer into one buffer (host side); out[l] points into it.
+template <class T>
+std::vector<T> transpose_mlp_weights(const NeuronDims& d, const NeuronInputs<T>& in, index_t* offsets) {
+  std::vector<T> buf;
+  for (int l = 0; l <= d.lMlp; ++l) {
+    const int nIn = l == 0 ? d.nZ() : d.dMlp, nOut = l == d.lMlp ? d.dM : d.dMlp;
+    offsets[l] = static_cast<index_t>(buf.size());
+    buf.resize(buf.size() + static_cast<size_t>(nIn) * nOut);
+    T* dst = buf.data() + offsets[l];
+    for (int o = 0; o < nOut; ++o)
+      for (int i = 0; i < nIn; ++i) dst[static_cast<index_t>(i) * nOut + o] = in.mlpW[l][static_cast<index_t>(o) * nIn + i];
+  }
+  return buf;
+}
+
 // Phases per step: 0 trace (+ a_t), 1 branch sums (v1), 2..2+lMlp−1 hidden layers, 2+lMlp output.
 ELM_HD int neuron_fwd_phases(const NeuronDims& d) { return d.lMlp + 3; }
 
 template <class T>
-ELM_HD void neuron_fwd_phase(int phase, const NeuronDims& d, const NeuronInputs<T>& in, const NeuronSaved<T>& sv,
-                             index_t b, index_t t, int tid, int nt, T* shared) {
+ELM_HD void neuron_fwd_phase(int phase, const NeuronDims& d, const NeuronInputs<T>& in, const MlpWeightsT<T>& wt,
+                             const NeuronSaved<T>& sv, index_t b, index_t t, int tid, int nt, T* shared) {
   const int nZ = d.nZ(), dTr = d.dTr(), H = d.dMlp, L = d.lMlp, nb = d.dBrch;
   const index_t bt = b * d.T + t;
   T* z = shared;       // [nZ]
@@ -78,11 +101,10 @@ ELM_HD void neuron_fwd_phase(int phase, const NeuronDims& d, const NeuronInputs<
     const int nIn = l == 0 ? nZ : H;
     const T* hin = l == 0 ? z : h + ((l - 1) % 2) * H;
     T* hout = h + (l % 2) * H;
-    const T* W = in.mlpW[l];
+    const T* Wt = wt.w[l];  // [nIn][H]
     for (int j = tid; j < H; j += nt) {
-      const T* row = W + static_cast<index_t>(j) * nIn;
       T acc = in.mlpB[l][j];
-      for (int i = 0; i < nIn; ++i) acc += row[i] * hin[i];
+      for (int i = 0; i < nIn; ++i) acc += Wt[static_cast<index_t>(i) * H + j] * hin[i];
       const T q = activate(d.act, acc);
       hout[j] = q;
       sv.pre[bt * d.nH() + static_cast<index_t>(l) * H + j] = acc;
@@ -91,11 +113,10 @@ ELM_HD void neuron_fwd_phase(int phase, const NeuronDims& d, const NeuronInputs<
   } else {
     // Δm_t = ctanh(W_L h + b_L), m_t = a_t + gain ⊙ Δm_t
     const T* hin = h + ((L - 1) % 2) * H;
-    const T* W = in.mlpW[L];
+    const T* Wt = wt.w[L];  // [H][dM]
     for (int k = tid; k < d.dM; k += nt) {
-      const T* row = W + static_cast<index_t>(k) * H;
       T acc = in.mlpB[L][k];
-      for (int i = 0; i < H; ++i) acc += row[i] * hin[i];
+      for (int i = 0; i < H; ++i) acc += Wt[static_cast<index_t>(i) * d.dM + k] * hin[i];
       sv.m[bt * d.dM + k] = memory_update(z[d.dTree + k], in.gain[k], acc, sv.deltaM + bt * d.dM + k);
     }
   }

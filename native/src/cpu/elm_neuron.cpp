@@ -25,6 +25,7 @@
 #include <ctime>
 #include <vector>
 
+#include "cpu/dense_gemm.h"
 #include "cpu/elm_neuron_gemm.h"
 #include "cpu/parallel.h"
 
@@ -60,7 +61,6 @@ class PhaseTimer {
 
 using neuron_gemm::PaddedMatrix;
 using neuron_gemm::rows_times_w;
-using neuron_gemm::at_times_b;
 
 // Samples advanced together in the recurrences (rows of one micro-tile).
 constexpr index_t kSampleBlock = 8;
@@ -70,10 +70,8 @@ constexpr index_t kGradParts = 4;
 
 template <class T>
 struct Weights {
-  PaddedMatrix<T> w0u_t;  // [dTree][dMlp]  = W0[:, :dTree]ᵀ   (forward B)
   PaddedMatrix<T> w0a_t;  // [dM][dMlp]     = W0[:, dTree:]ᵀ   (forward C)
   std::vector<PaddedMatrix<T>> wt;  // layer l ≥ 1: W_lᵀ [in][out]   (forward C)
-  PaddedMatrix<T> w0u;    // [dMlp][dTree]  = W0[:, :dTree]     (backward E)
   PaddedMatrix<T> w0a;    // [dMlp][dM]     = W0[:, dTree:]     (backward D)
   std::vector<PaddedMatrix<T>> w;   // layer l ≥ 1: W_l [out][in]    (backward D)
 };
@@ -82,7 +80,6 @@ template <class T>
 Weights<T> forward_weights(const NeuronDims& d, const NeuronInputs<T>& in) {
   Weights<T> W;
   const int nZ = d.nZ();
-  W.w0u_t = PaddedMatrix<T>(d.dTree, d.dMlp, in.mlpW[0], 1, nZ);
   W.w0a_t = PaddedMatrix<T>(d.dM, d.dMlp, in.mlpW[0] + d.dTree, 1, nZ);
   W.wt.resize(d.lMlp + 1);
   for (int l = 1; l <= d.lMlp; ++l) {
@@ -96,7 +93,6 @@ template <class T>
 Weights<T> backward_weights(const NeuronDims& d, const NeuronInputs<T>& in) {
   Weights<T> W;
   const int nZ = d.nZ();
-  W.w0u = PaddedMatrix<T>(d.dMlp, d.dTree, in.mlpW[0], nZ, 1);
   W.w0a = PaddedMatrix<T>(d.dMlp, d.dM, in.mlpW[0] + d.dTree, nZ, 1);
   W.w.resize(d.lMlp + 1);
   for (int l = 1; l <= d.lMlp; ++l) {
@@ -115,12 +111,12 @@ inline void gather_scale(int n, const T* __restrict w, const T* __restrict x, co
 #if defined(__AVX512F__)
   if constexpr (std::is_same_v<T, float>) {
     for (; j + 16 <= n; j += 16) {
-      const __m512 xv = _mm512_i32gather_ps(_mm512_loadu_si512(src + j), x, 4);
+      const __m512 xv = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), 0xFFFF, _mm512_loadu_si512(src + j), x, 4);
       _mm512_storeu_ps(out + j, _mm512_mul_ps(_mm512_loadu_ps(w + j), xv));
     }
   } else {
     for (; j + 8 <= n; j += 8) {
-      const __m512d xv = _mm512_i32gather_pd(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(src + j)), x, 8);
+      const __m512d xv = _mm512_mask_i32gather_pd(_mm512_setzero_pd(), 0xFF, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(src + j)), x, 8);
       _mm512_storeu_pd(out + j, _mm512_mul_pd(_mm512_loadu_pd(w + j), xv));
     }
   }
@@ -136,19 +132,56 @@ inline void gather_accumulate(int n, const T* __restrict g, const T* __restrict 
 #if defined(__AVX512F__)
   if constexpr (std::is_same_v<T, float>) {
     for (; j + 16 <= n; j += 16) {
-      const __m512 xv = _mm512_i32gather_ps(_mm512_loadu_si512(src + j), x, 4);
+      const __m512 xv = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), 0xFFFF, _mm512_loadu_si512(src + j), x, 4);
       const __m512 gm = _mm512_mul_ps(_mm512_loadu_ps(g + j), _mm512_loadu_ps(mask + j));
       _mm512_storeu_ps(acc + j, _mm512_fmadd_ps(gm, xv, _mm512_loadu_ps(acc + j)));
     }
   } else {
     for (; j + 8 <= n; j += 8) {
-      const __m512d xv = _mm512_i32gather_pd(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(src + j)), x, 8);
+      const __m512d xv = _mm512_mask_i32gather_pd(_mm512_setzero_pd(), 0xFF, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(src + j)), x, 8);
       const __m512d gm = _mm512_mul_pd(_mm512_loadu_pd(g + j), _mm512_loadu_pd(mask + j));
       _mm512_storeu_pd(acc + j, _mm512_fmadd_pd(gm, xv, _mm512_loadu_pd(acc + j)));
     }
   }
 #endif
   for (; j < n; ++j) acc[j] += g[j] * mask[j] * x[src[j]];
+}
+
+// tanh for float as a rational function (the minimax form Eigen uses: odd
+// degree-13 numerator, even degree-6 denominator, clamped at ±7.905), which
+// vectorises; within 4e-7 relative of tanh (max over a 1e-5 grid on [−12, 12],
+// vs 1.6e-7 for libm's tanhf); the float32 kernel tests against the float64
+// oracle cover it. Double uses tanh().
+inline float tanh_rational(float x) {
+  const float c = 7.90531110763549805f;
+  x = x < -c ? -c : (x > c ? c : x);
+  const float x2 = x * x;
+  float p = -2.76076847742355e-16f;
+  p = p * x2 + 2.00018790482477e-13f;
+  p = p * x2 + -8.60467152213735e-11f;
+  p = p * x2 + 5.12229709037114e-08f;
+  p = p * x2 + 1.48572235717979e-05f;
+  p = p * x2 + 6.37261928875436e-04f;
+  p = p * x2 + 4.89352455891786e-03f;
+  p = p * x;
+  float q = 1.19825839466702e-06f;
+  q = q * x2 + 1.18534705686654e-04f;
+  q = q * x2 + 2.26843463243900e-03f;
+  q = q * x2 + 4.89352518554385e-03f;
+  return (x < 0.0004f && x > -0.0004f) ? x : p / q;
+}
+
+// Δm = ctanh(o), m = a + gain ⊙ Δm over n units (ELM_SPEC §2).
+inline void memory_update_row(int n, const float* __restrict a, const float* __restrict gain, const float* __restrict o,
+                              float* __restrict dm, float* __restrict m) {
+  for (int k = 0; k < n; ++k) {
+    const float v = ctanh_scale<float>() * tanh_rational(ctanh_slope<float>() * o[k]);
+    dm[k] = v;
+    m[k] = a[k] + gain[k] * v;
+  }
+}
+inline void memory_update_row(int n, const double* a, const double* gain, const double* o, double* dm, double* m) {
+  for (int k = 0; k < n; ++k) m[k] = memory_update(a[k], gain[k], o[k], dm + k);
 }
 
 // Per-synapse constants: the input each synapse reads, its mask, and w_s ⊙ mask.
@@ -244,7 +277,7 @@ void recurrence_forward(const NeuronDims& d, const NeuronInputs<T>& in, const We
       T* dm = sv.deltaM + bt * dM;
       T* m = sv.m + bt * dM;
       const T* o = out.data() + s * dM;
-      for (int k = 0; k < dM; ++k) m[k] = memory_update(a[k], in.gain[k], o[k], dm + k);
+      memory_update_row(dM, a, in.gain, o, dm, m);
     }
   }
 }
@@ -271,11 +304,11 @@ void elm_neuron_forward(const NeuronDims& d, const NeuronInputs<T>& in, const Ne
     for (index_t b = b0; b < b1; ++b) trace_forward(d, in, syn, sv, b);
   });
   timer.mark("A traces");
-  // B: pre0 = b0 + W0u u_t over all rows
-  parallel_for((N + 7) / 8, 16, [&](index_t c0, index_t c1) {
-    const index_t r0 = c0 * 8, r1 = std::min(N, c1 * 8);
-    rows_times_w<T>(r1 - r0, sv.z + r0 * nZ, nZ, W.w0u_t, sv.pre + r0 * nH, nH, in.mlpB[0], false);
+  // B: pre0 = b0 + W0[:, :dTree] u_t over all rows (@elm/core's packed GEMM)
+  parallel_for(N, 256, [&](index_t r0, index_t r1) {
+    for (index_t r = r0; r < r1; ++r) std::copy(in.mlpB[0], in.mlpB[0] + d.dMlp, sv.pre + r * nH);
   });
+  gemm<T>(N, d.dMlp, d.dTree, MatView<T>{sv.z, nZ, 1}, MatView<T>{in.mlpW[0], 1, nZ}, sv.pre, nH, true);
   timer.mark("B input GEMM");
   // C
   for_sample_blocks<T>(d.B, [&](index_t b0, index_t S) { recurrence_forward(d, in, W, sv, b0, S); });
@@ -317,7 +350,7 @@ struct BackwardScratch {
 template <class T>
 void recurrence_backward(const NeuronDims& d, const NeuronInputs<T>& in, const Weights<T>& W, const NeuronSaved<T>& sv,
                          const T* dM, const T* dMT, BackwardScratch<T>& sc, T* dM0, index_t b0, index_t S) {
-  const int nZ = d.nZ(), nH = d.nH(), dMn = d.dM, H = d.dMlp, L = d.lMlp;
+  const int nH = d.nH(), dMn = d.dM, H = d.dMlp, L = d.lMlp;
   const index_t T_ = d.T;
   std::vector<T> carry(static_cast<size_t>(S) * dMn), gm(static_cast<size_t>(S) * dMn), da(static_cast<size_t>(S) * dMn);
   for (index_t s = 0; s < S; ++s)
@@ -366,7 +399,6 @@ void recurrence_backward(const NeuronDims& d, const NeuronInputs<T>& in, const W
   }
   for (index_t s = 0; s < S; ++s)
     for (int k = 0; k < dMn; ++k) dM0[(b0 + s) * dMn + k] = carry[s * dMn + k];
-  (void)nZ;
 }
 
 // F. The traces reversed for one sample: dWS += g ⊙ r_t, dx_t[route] += g ⊙ w_s ⊙ mask,
@@ -440,11 +472,8 @@ void elm_neuron_backward(const NeuronDims& d, const NeuronInputs<T>& in, const N
   // D
   for_sample_blocks<T>(d.B, [&](index_t b0, index_t S) { recurrence_backward(d, in, W, sv, dM, dMT, sc, g.dM0, b0, S); });
   timer.mark("D recurrence");
-  // E: dU = dPre0 W0u
-  parallel_for((N + 7) / 8, 16, [&](index_t c0, index_t c1) {
-    const index_t r0 = c0 * 8, r1 = std::min(N, c1 * 8);
-    rows_times_w<T>(r1 - r0, sc.dPreH.data() + r0 * nH, nH, W.w0u, sc.dU.data() + r0 * d.dTree, d.dTree, nullptr, false);
-  });
+  // E: dU = dPre0 W0[:, :dTree]
+  gemm<T>(N, d.dTree, d.dMlp, MatView<T>{sc.dPreH.data(), nH, 1}, MatView<T>{in.mlpW[0], nZ, 1}, sc.dU.data(), d.dTree, false);
   timer.mark("E dU GEMM");
   // F
   const Synapses<T> syn(d, in);
@@ -456,49 +485,29 @@ void elm_neuron_backward(const NeuronDims& d, const NeuronInputs<T>& in, const N
   reduce_samples(sc.accWS, d.B, d.dS, g.dWS);
   reduce_samples(sc.accKappaTrace, d.B, d.dTr(), g.dKappaTrace);
   timer.mark("F traces");
-  // G: dW_l = Σ_n dPre_l[n] ⊗ input_l[n], db_l = Σ_n dPre_l[n]. The rows n are cut into
-  // a fixed number of parts (not one per thread, so the sums do not depend on the
-  // thread count); each part accumulates every layer into its own buffer with the
-  // part's rows hot in cache, then the parts are added in order.
-  index_t wsize = 0;
-  std::vector<index_t> woff(L + 2), boff(L + 2);
+  // G: dW_l = Σ_n dPre_l[n] ⊗ input_l[n] = dPre_lᵀ input_l (@elm/core's packed GEMM, k = B·T),
+  // db_l = Σ_n dPre_l[n] (row parts in a fixed order: independent of the thread count)
   for (int l = 0; l <= L; ++l) {
     const int nIn = l == 0 ? nZ : H, nOut = l == L ? dMn : H;
-    woff[l] = wsize;
-    wsize += static_cast<index_t>(nOut) * nIn;
-    boff[l] = wsize;
-    wsize += nOut;
+    const index_t lda = l == L ? dMn : nH, ldx = l == 0 ? nZ : nH;
+    const T* A = l == L ? sc.dPreOut.data() : sc.dPreH.data() + static_cast<index_t>(l) * H;
+    const T* X = l == 0 ? sv.z : sv.post + static_cast<index_t>(l - 1) * H;
+    gemm<T>(nOut, nIn, N, MatView<T>{A, 1, lda}, MatView<T>{X, ldx, 1}, g.dMlpW[l], nIn, false);
+    const index_t parts = std::min<index_t>(kGradParts, N);
+    std::vector<T> bsum(static_cast<size_t>(parts) * nOut, T(0));
+    parallel_for(parts, 1, [&](index_t p0, index_t p1) {
+      for (index_t part = p0; part < p1; ++part) {
+        T* __restrict bs = bsum.data() + part * nOut;
+        for (index_t n = N * part / parts; n < N * (part + 1) / parts; ++n)
+          for (int o = 0; o < nOut; ++o) bs[o] += A[n * lda + o];
+      }
+    });
+    for (int o = 0; o < nOut; ++o) {
+      T s = T(0);
+      for (index_t part = 0; part < parts; ++part) s += bsum[part * nOut + o];
+      g.dMlpB[l][o] = s;
+    }
   }
-  const index_t parts = std::min<index_t>(kGradParts, N);
-  std::vector<T> partial(static_cast<size_t>(parts * wsize), T(0));
-  parallel_for(parts, 1, [&](index_t p0, index_t p1) {
-    for (index_t part = p0; part < p1; ++part) {
-      const index_t n0 = N * part / parts, n1 = N * (part + 1) / parts;
-      T* buf = partial.data() + part * wsize;
-      for (int l = 0; l <= L; ++l) {
-        const int nIn = l == 0 ? nZ : H, nOut = l == L ? dMn : H;
-        const index_t lda = l == L ? dMn : nH, ldx = l == 0 ? nZ : nH;
-        const T* A = (l == L ? sc.dPreOut.data() : sc.dPreH.data() + static_cast<index_t>(l) * H) + n0 * lda;
-        const T* X = (l == 0 ? sv.z : sv.post + static_cast<index_t>(l - 1) * H) + n0 * ldx;
-        at_times_b<T>(n1 - n0, 0, nOut, nIn, A, lda, X, ldx, buf + woff[l], nIn);
-        T* bsum = buf + boff[l];
-        for (index_t n = 0; n < n1 - n0; ++n)
-          for (int o = 0; o < nOut; ++o) bsum[o] += A[n * lda + o];
-      }
-    }
-  });
-  parallel_for(wsize, 4096, [&](index_t e0, index_t e1) {
-    for (int l = 0; l <= L; ++l) {
-      const index_t nW = boff[l] - woff[l], nB = (l == L ? dMn : H);
-      for (index_t e = std::max(e0, woff[l]); e < std::min(e1, boff[l] + nB); ++e) {
-        T s = T(0);
-        for (index_t part = 0; part < parts; ++part) s += partial[part * wsize + e];
-        if (e < boff[l]) g.dMlpW[l][e - woff[l]] = s;
-        else g.dMlpB[l][e - boff[l]] = s;
-      }
-      (void)nW;
-    }
-  });
   timer.mark("G weight GEMMs");
 }
 

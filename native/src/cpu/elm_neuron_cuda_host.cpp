@@ -11,12 +11,16 @@ template <class T>
 void elm_neuron_forward_cuda_bodies(const NeuronDims& d, const NeuronInputs<T>& in, const NeuronSaved<T>& sv, T* traceT,
                                     T* mT, int nt) {
   const int phases = neuron_fwd_phases(d);
+  index_t off[kMaxMlpLayers] = {};
+  const std::vector<T> wt_buf = transpose_mlp_weights(d, in, off);
+  MlpWeightsT<T> wt;
+  for (int l = 0; l <= d.lMlp; ++l) wt.w[l] = wt_buf.data() + off[l];
   parallel_for(d.B, 1, [&](index_t b0, index_t b1) {
     std::vector<T> shared(neuron_fwd_shared_elems(d));
     for (index_t b = b0; b < b1; ++b) {  // blockIdx.x = b
       for (index_t t = 0; t < d.T; ++t)
         for (int p = 0; p < phases; ++p)  // __syncthreads() between phases
-          for (int tid = 0; tid < nt; ++tid) neuron_fwd_phase<T>(p, d, in, sv, b, t, tid, nt, shared.data());
+          for (int tid = 0; tid < nt; ++tid) neuron_fwd_phase<T>(p, d, in, wt, sv, b, t, tid, nt, shared.data());
       for (int tid = 0; tid < nt; ++tid) neuron_fwd_final<T>(d, sv, b, tid, nt, traceT, mT);
     }
   });

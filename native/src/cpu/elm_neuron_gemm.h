@@ -1,4 +1,5 @@
-// Small dense products for the ELM neuron CPU kernels, written with GCC/Clang
+// Small dense products for the ELM neuron CPU kernels' recurrences (a few
+// rows per time step against a padded weight copy), written with GCC/Clang
 // vector extensions so -O3 -march=native gives AVX-512 (or AVX2/SSE: the
 // 64-byte vector type is split by the compiler where needed). Register
 // blocked: SB rows × two vectors of columns per micro-tile.
@@ -113,58 +114,6 @@ inline void rows_times_w(index_t rows, const T* X, index_t ldx, const PaddedMatr
     case 2: rows_times_w_tile<T, 2>(Xr, ldx, W, Yr, ldy, bias, accumulate); break;
     case 1: rows_times_w_tile<T, 1>(Xr, ldx, W, Yr, ldy, bias, accumulate); break;
     default: break;
-  }
-}
-
-// C[o][i] += Σ_{n<N} A[n·lda + o] · Bm[n·ldb + i] for o in [o_begin, o_end),
-// i < cols (C row stride ldc). The weight-gradient product dW = dYᵀ X.
-// Tiles of 8 rows of C × two vectors of columns; n is blocked for cache.
-template <class T>
-inline void at_times_b(index_t N, int o_begin, int o_end, int cols, const T* A, index_t lda, const T* Bm, index_t ldb,
-                       T* C, index_t ldc) {
-  using V = typename Vec<T>::type;
-  constexpr int L = Vec<T>::lanes;
-  constexpr int OB = 8;
-  constexpr index_t NB = 256;
-  for (index_t n0 = 0; n0 < N; n0 += NB) {
-    const index_t n1 = std::min(N, n0 + NB);
-    for (int o0 = o_begin; o0 < o_end; o0 += OB) {
-      const int rows = std::min(OB, o_end - o0);
-      int i0 = 0;
-      if (rows == OB) {
-        for (; i0 + 2 * L <= cols; i0 += 2 * L) {
-          V acc[OB][2];
-          for (int r = 0; r < OB; ++r) {
-            acc[r][0] = load<T>(C + (o0 + r) * ldc + i0);
-            acc[r][1] = load<T>(C + (o0 + r) * ldc + i0 + L);
-          }
-          for (index_t n = n0; n < n1; ++n) {
-            const T* b = Bm + n * ldb + i0;
-            const V b0 = load<T>(b), b1 = load<T>(b + L);
-            const T* a = A + n * lda + o0;
-            for (int r = 0; r < OB; ++r) {
-              acc[r][0] += b0 * a[r];
-              acc[r][1] += b1 * a[r];
-            }
-          }
-          for (int r = 0; r < OB; ++r) {
-            store<T>(C + (o0 + r) * ldc + i0, acc[r][0]);
-            store<T>(C + (o0 + r) * ldc + i0 + L, acc[r][1]);
-          }
-        }
-      }
-      // remaining columns (and short row tiles): plain loops, contiguous in i
-      if (i0 < cols) {
-        for (int r = 0; r < rows; ++r) {
-          T* c = C + (o0 + r) * ldc;
-          for (index_t n = n0; n < n1; ++n) {
-            const T a = A[n * lda + o0 + r];
-            const T* b = Bm + n * ldb;
-            for (int i = i0; i < cols; ++i) c[i] += a * b[i];
-          }
-        }
-      }
-    }
   }
 }
 

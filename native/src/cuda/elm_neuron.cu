@@ -77,14 +77,14 @@ __device__ __forceinline__ T* shared_ptr_of() {
 }
 
 template <class T>
-__global__ void neuron_forward_kernel(NeuronDims d, NeuronInputs<T> in, NeuronSaved<T> sv, T* traceT, T* mT) {
+__global__ void neuron_forward_kernel(NeuronDims d, NeuronInputs<T> in, MlpWeightsT<T> wt, NeuronSaved<T> sv, T* traceT, T* mT) {
   T* shared = shared_ptr_of<T>();
   const index_t b = blockIdx.x;
   const int tid = threadIdx.x, nt = blockDim.x;
   const int phases = neuron_fwd_phases(d);
   for (index_t t = 0; t < d.T; ++t) {
     for (int p = 0; p < phases; ++p) {
-      neuron_fwd_phase<T>(p, d, in, sv, b, t, tid, nt, shared);
+      neuron_fwd_phase<T>(p, d, in, wt, sv, b, t, tid, nt, shared);
       __syncthreads();
     }
   }
@@ -165,13 +165,18 @@ template <class T>
 void elm_neuron_forward(const NeuronDims& d, const NeuronInputs<T>& in, const NeuronSaved<T>& sv, T* traceT, T* mT) {
   Arena a;
   const NeuronInputs<T> din = upload_inputs(a, d, in);
+  index_t off[kMaxMlpLayers] = {};
+  const std::vector<T> wt_host = transpose_mlp_weights(d, in, off);
+  const T* wt_dev = a.upload(wt_host.data(), wt_host.size());
+  MlpWeightsT<T> wt;
+  for (int l = 0; l <= d.lMlp; ++l) wt.w[l] = wt_dev + off[l];
   const SavedSizes n = saved_sizes(d);
   NeuronSaved<T> ds{a.alloc<T>(n.trace), a.alloc<T>(n.z), a.alloc<T>(n.h), a.alloc<T>(n.h), a.alloc<T>(n.m), a.alloc<T>(n.m)};
   T* dTraceT = a.alloc<T>(static_cast<size_t>(d.B) * d.dTr());
   T* dMT = a.alloc<T>(static_cast<size_t>(d.B) * d.dM);
   const size_t smem = sizeof(T) * neuron_fwd_shared_elems(d);
   reserve_shared(neuron_forward_kernel<T>, smem, "elmNeuronForward (cuda)");
-  neuron_forward_kernel<T><<<static_cast<unsigned>(d.B), kThreads, smem>>>(d, din, ds, dTraceT, dMT);
+  neuron_forward_kernel<T><<<static_cast<unsigned>(d.B), kThreads, smem>>>(d, din, wt, ds, dTraceT, dMT);
   check(cudaGetLastError(), "neuron_forward_kernel launch");
   check(cudaDeviceSynchronize(), "neuron_forward_kernel");
   download(sv.trace, ds.trace, n.trace);
