@@ -5,6 +5,7 @@
 // most 24 output spikes, ignoring the first 500 ms.
 import { argmin, interp, linspace, npMean, npStd, pairwiseSum } from "./numeric.js";
 import { NEURONIO_SOMA_BIAS, NEURONIO_SOMA_THRESHOLD } from "./targets.js";
+import { fillInputWindow, type NeuronioSimulations, type NeuronioSparseSimulations } from "./read.js";
 
 type Num = ArrayLike<number>;
 
@@ -266,10 +267,10 @@ export interface TestPredictionOptions {
  * `inputWindowSize` advancing by `inputWindowSize − burnInTime`, keeping every
  * window's output after its burn-in (all of the first), then z-score-align the
  * soma prediction to the target (as the authors do "for comparability").
- * X is the reader's [2S, T, sims]; ySpike/ySoma are [T, sims].
+ * `data` is either reader's result (dense X [2S, T, sims] or sparse events); ySpike/ySoma are [T, sims].
  */
 export function computeTestPredictions(
-  data: { X: Uint8Array; ySpike: Float64Array; ySoma: Float64Array; numSegments: number; simDurationMs: number; numSimulations: number },
+  data: NeuronioSimulations | NeuronioSparseSimulations,
   forward: NeuronioEvalForward,
   opts: TestPredictionOptions,
 ): NeuronioPredictions {
@@ -291,17 +292,11 @@ export function computeTestPredictions(
   const step = W - burn;
   const numSplits = Math.trunc(2 + (T - W) / step);
   const x = new Float32Array(sims * W * C);
-  const half = data.numSegments;
   for (let k = 0; k < numSplits; k++) {
     const start = k * step;
     x.fill(0);
-    for (let s = 0; s < sims; s++) {
-      for (let t = 0; t < W && start + t < T; t++) {
-        for (let c = 0; c < C; c++) {
-          if (data.X[(c * T + start + t) * sims + s]) x[(s * W + t) * C + c] = c < half ? 1 : -1; // synapse types: exc +1, inh −1
-        }
-      }
-    }
+    // synapse types: exc +1, inh −1; zero padding past the end
+    for (let s = 0; s < sims; s++) fillInputWindow(data, s, start, W, x, s * W * C);
     const out = forward(x, [sims, W, C]);
     if (out.length !== sims * W * 2) throw new RangeError(`the model returned ${out.length} values, expected [${sims}, ${W}, 2]`);
     // which window steps land where

@@ -1,5 +1,7 @@
 // NeuronIO: reader, writer, targets, windows, the authors' evaluation, a built-in teacher.
-export { readNeuronioSimulations, readNeuronioFile, type NeuronioSimulations } from "./read.js";
+export {
+  readNeuronioSimulations, readNeuronioSparse, readNeuronioFile, fillInputWindow, type NeuronioSimulations, type NeuronioSparseSimulations,
+} from "./read.js";
 export { writeNeuronioSimulations, type NeuronioFileContent, type NeuronioSimulationRecord } from "./write.js";
 export {
   NEURONIO_SOMA_THRESHOLD, NEURONIO_SOMA_BIAS, NEURONIO_SOMA_SCALE, somaTarget, somaTarget32, somaFromPrediction, neuronioInputType,
