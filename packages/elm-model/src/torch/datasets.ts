@@ -1,9 +1,6 @@
 // What src/torch uses from @elm/datasets: the one pickle implementation
-// (packages/datasets/src/pickle, shared with the NeuronIO reader) and the
-// NeuronIO reader/evaluation. Until @elm/datasets' index re-exports them
-// (`export * from "./pickle/index.js"; export * from "./neuronio/index.js";`),
-// they are reached by path here; then both lines below become
-// `export { … } from "@elm/datasets";` and nothing else changes.
+// (shared with the NeuronIO reader) and the NeuronIO reader/evaluation.
+export { … } from "@elm/datasets";` and nothing else changes.
 export {
   ORDERED_DICT,
   PickleError,
