@@ -1,6 +1,5 @@
 // What src/torch uses from @elm/datasets: the one pickle implementation
 // (shared with the NeuronIO reader) and the NeuronIO reader/evaluation.
-export { … } from "@elm/datasets";` and nothing else changes.
 export {
   ORDERED_DICT,
   PickleError,
