@@ -14,6 +14,20 @@
 // oracle.
 #include "cpu/elm_network.h"
 
+#include <math.h>
+
+// glibc's libmvec has SIMD variants of these: declaring them lets the compiler
+// vectorise the loops applying elm::ctanh / silu (elm/activations.h) over a row
+// instead of calling the scalar function per element.
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__GLIBC__)
+extern "C" {
+float tanhf(float) __attribute__((simd("notinbranch")));
+double tanh(double) __attribute__((simd("notinbranch")));
+float expf(float) __attribute__((simd("notinbranch")));
+double exp(double) __attribute__((simd("notinbranch")));
+}
+#endif
+
 #include <algorithm>
 #include <cstring>
 #include <vector>
@@ -118,11 +132,10 @@ void forward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const PackedM
       const T* kappaM = p.kappaM + static_cast<index_t>(i) * d.dM;
       for (int r = 0; r < R; ++r) {
         const int b = b0 + r;
-        const index_t row = static_cast<index_t>(b) * d.T + t;
-        cur[r] = row * d.N + i;
+        cur[r] = d.sample(b, t, i);
         const index_t init = static_cast<index_t>(b) * d.N + i;
-        const T* bPrev = t > 0 ? s.b + (cur[r] - d.N) * d.dTree : (p.b0 ? p.b0 + init * d.dTree : nullptr);
-        const T* mPrev = t > 0 ? s.m + (cur[r] - d.N) * d.dM : (p.m0 ? p.m0 + init * d.dM : nullptr);
+        const T* bPrev = t > 0 ? s.b + (cur[r] - d.stepStride()) * d.dTree : (p.b0 ? p.b0 + init * d.dTree : nullptr);
+        const T* mPrev = t > 0 ? s.m + (cur[r] - d.stepStride()) * d.dM : (p.m0 ? p.m0 + init * d.dM : nullptr);
         const T* z = S.z.data() + static_cast<index_t>(r) * d.dZ();
         T* h0 = S.row(S.h0, r);
         T* bNow = s.b + cur[r] * d.dTree;
@@ -169,11 +182,9 @@ void forward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const PackedM
         const T* o = acc[r];
         T* dlt = s.deltaM + cur[r] * d.dM;
         T* mNow = s.m + cur[r] * d.dM;
-        for (int k = 0; k < d.dM; ++k) {
-          dlt[k] = ctanh(o[k]);
-          mNow[k] = h0[d.dTree + k] + gain[k] * dlt[k];
-        }
-        T* yNow = s.y + (cur[r] / d.N) * d.dY() + static_cast<index_t>(i) * d.dAxon;
+        for (int k = 0; k < d.dM; ++k) dlt[k] = ctanh(o[k]);
+        for (int k = 0; k < d.dM; ++k) mNow[k] = h0[d.dTree + k] + gain[k] * dlt[k];
+        T* yNow = s.y + (static_cast<index_t>(b0 + r) * d.T + t) * d.dY() + static_cast<index_t>(i) * d.dAxon;
         for (int a = 0; a < d.dAxon; ++a) {
           T v = p.bY[static_cast<index_t>(i) * d.dAxon + a];
           for (int k = 0; k < d.dM; ++k) v += wY[static_cast<index_t>(a) * d.dM + k] * mNow[k];
@@ -208,9 +219,9 @@ void backward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const Packed
       for (int r = 0; r < R; ++r) {
         const int b = b0 + r;
         const index_t row = static_cast<index_t>(b) * d.T + t;
-        cur[r] = row * d.N + i;
+        cur[r] = d.sample(b, t, i);
         const index_t init = static_cast<index_t>(b) * d.N + i;
-        const T* mPrev = t > 0 ? s.m + (cur[r] - d.N) * d.dM : (p.m0 ? p.m0 + init * d.dM : nullptr);
+        const T* mPrev = t > 0 ? s.m + (cur[r] - d.stepStride()) * d.dM : (p.m0 ? p.m0 + init * d.dM : nullptr);
         const T* mNow = s.m + cur[r] * d.dM;
         const T* dlt = s.deltaM + cur[r] * d.dM;
         T* dm = S.dm.data() + static_cast<index_t>(r) * d.dM;
@@ -269,8 +280,8 @@ void backward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const Packed
       for (int r = 0; r < R; ++r) {
         const int b = b0 + r;
         const index_t init = static_cast<index_t>(b) * d.N + i;
-        const T* mPrev = t > 0 ? s.m + (cur[r] - d.N) * d.dM : (p.m0 ? p.m0 + init * d.dM : nullptr);
-        const T* bPrev = t > 0 ? s.b + (cur[r] - d.N) * d.dTree : (p.b0 ? p.b0 + init * d.dTree : nullptr);
+        const T* mPrev = t > 0 ? s.m + (cur[r] - d.stepStride()) * d.dM : (p.m0 ? p.m0 + init * d.dM : nullptr);
+        const T* bPrev = t > 0 ? s.b + (cur[r] - d.stepStride()) * d.dTree : (p.b0 ? p.b0 + init * d.dTree : nullptr);
         const T* dm = S.dm.data() + static_cast<index_t>(r) * d.dM;
         const T* dh0 = dA[r];
         T* dMci = dMc + init * d.dM;
