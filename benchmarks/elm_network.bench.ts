@@ -65,8 +65,24 @@ export async function run(): Promise<void> {
   const dY = Float32Array.from({ length: shape.B * shape.T * shape.N * shape.dAxon }, (_, q) => ((q * 7919) % 13) / 13 - 0.5);
   const flops = networkStepFlops(shape);
   const best = measureBestGemmRate({ sizes: [512, 1024], reps: 3 });
-  const ms = timeIt(() => step(shape, inp, dY, "cpu"), 3, 1);
-  const msFwd = timeIt(() => void elmNetworkForward(shape, inp, "cpu"), 3, 1);
+  // forward and backward timed separately inside each step (a backward recycles the
+  // forward's saved buffer, as in training); medians of 5 steps after 1 warm-up
+  const fwdT: number[] = [];
+  const bwdT: number[] = [];
+  for (let k = 0; k < 6; k++) {
+    const t0 = performance.now();
+    const f = elmNetworkForward(shape, inp, "cpu");
+    const t1 = performance.now();
+    elmNetworkBackward(shape, inp, f.saved, dY, null, null, null, "cpu");
+    const t2 = performance.now();
+    if (k > 0) {
+      fwdT.push(t1 - t0);
+      bwdT.push(t2 - t1);
+    }
+  }
+  const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+  const msFwd = median(fwdT);
+  const ms = median(fwdT.map((f, q) => f + bwdT[q]));
   // the TypeScript oracle at T 50 (it is linear in T), scaled to T 1000
   const short = { ...shape, T: 50 };
   const inpShort = { ...network(short, 1) };

@@ -46,6 +46,12 @@ struct NetworkDims {
     return p;
   }
   ELM_HD index_t slotLength() const { return static_cast<index_t>(N) * paramsPerNeuron(); }
+  // Index of sample (b, t, i) in the saved sequences: time-major [T,B,N], so the
+  // rows of one step are contiguous; the same sample one step earlier is − B·N.
+  ELM_HD index_t sample(int b, int t, int i) const {
+    return (static_cast<index_t>(t) * B + b) * N + i;
+  }
+  ELM_HD index_t stepStride() const { return static_cast<index_t>(B) * N; }
 };
 
 template <class T>
@@ -68,11 +74,11 @@ struct NetworkInputs {
 // Views into the one saved buffer [savedLength] plus the output y.
 template <class T>
 struct NetworkSaved {
-  T* b;       // [B,T,N,dTree]
-  T* m;       // [B,T,N,dM]
-  T* pre;     // [B,T,N,lMlp·dMlp]
-  T* post;    // [B,T,N,lMlp·dMlp]
-  T* deltaM;  // [B,T,N,dM]
+  T* b;       // [T,B,N,dTree]  (time-major, see NetworkDims::sample)
+  T* m;       // [T,B,N,dM]
+  T* pre;     // [T,B,N,lMlp·dMlp]
+  T* post;    // [T,B,N,lMlp·dMlp]
+  T* deltaM;  // [T,B,N,dM]
   T* y;       // [B,T,N·dAxon] (the forward output)
 };
 
@@ -151,8 +157,8 @@ template <class T>
 ELM_HD void network_forward_sample(const NetworkDims& d, const NetworkInputs<T>& p, const NetworkSaved<T>& s,
                                    int b, int t, int i, T* scratch) {
   const index_t row = static_cast<index_t>(b) * d.T + t;
-  const index_t cur = row * d.N + i;
-  const index_t prev = cur - d.N;  // (row−1)·N + i, valid when t > 0
+  const index_t cur = d.sample(b, t, i);
+  const index_t prev = cur - d.stepStride();  // valid when t > 0
   const index_t init = static_cast<index_t>(b) * d.N + i;
   const int kc = d.kc();
   const T* bPrev = t > 0 ? s.b + prev * d.dTree : (p.b0 ? p.b0 + init * d.dTree : nullptr);
@@ -208,8 +214,8 @@ ELM_HD void network_backward_sample(const NetworkDims& d, const NetworkInputs<T>
                                     const T* dY, const T* dYc, T* dBc, T* dMc, T* dbStep,
                                     const NetworkGradSlot<T>& g, int b, int t, int i, T* scratch) {
   const index_t row = static_cast<index_t>(b) * d.T + t;
-  const index_t cur = row * d.N + i;
-  const index_t prev = cur - d.N;
+  const index_t cur = d.sample(b, t, i);
+  const index_t prev = cur - d.stepStride();
   const index_t init = static_cast<index_t>(b) * d.N + i;
   const int kc = d.kc();
   const T* bPrev = t > 0 ? s.b + prev * d.dTree : (p.b0 ? p.b0 + init * d.dTree : nullptr);

@@ -77,10 +77,11 @@ template <class T>
 void network_final_states(const NetworkDims& d, const T* saved, const T* y, T* bT, T* mT, T* yT) {
   const NetworkSaved<T> s = network_saved_views(d, const_cast<T*>(saved), const_cast<T*>(y));
   for (int b = 0; b < d.B; ++b) {
-    const std::int64_t last = static_cast<std::int64_t>(b) * d.T + d.T - 1;
-    std::memcpy(bT + static_cast<std::int64_t>(b) * d.N * d.dTree, s.b + last * d.N * d.dTree, sizeof(T) * d.N * d.dTree);
-    std::memcpy(mT + static_cast<std::int64_t>(b) * d.N * d.dM, s.m + last * d.N * d.dM, sizeof(T) * d.N * d.dM);
-    std::memcpy(yT + static_cast<std::int64_t>(b) * d.dY(), y + last * d.dY(), sizeof(T) * d.dY());
+    const std::int64_t last = d.sample(b, d.T - 1, 0);  // the N neurons of (b, T−1) are contiguous
+    const std::int64_t lastRow = static_cast<std::int64_t>(b) * d.T + d.T - 1;
+    std::memcpy(bT + static_cast<std::int64_t>(b) * d.N * d.dTree, s.b + last * d.dTree, sizeof(T) * d.N * d.dTree);
+    std::memcpy(mT + static_cast<std::int64_t>(b) * d.N * d.dM, s.m + last * d.dM, sizeof(T) * d.N * d.dM);
+    std::memcpy(yT + static_cast<std::int64_t>(b) * d.dY(), y + lastRow * d.dY(), sizeof(T) * d.dY());
   }
 }
 

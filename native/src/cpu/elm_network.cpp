@@ -7,12 +7,29 @@
 // with the innermost loop over a contiguous output (forward, weights packed as
 // [in,out]) or input (backward, PyTorch layout [out,in]) dimension, which the
 // compiler vectorises. z_t = [x_t ; y_{t−1}] is copied into one contiguous row
-// per step, so a synapse is one indexed load with no branch.
+// per step, so a synapse is one indexed load with no branch; in the backward
+// pass ∂L/∂z_t is scattered into a row buffer (the worker owns its rows), then
+// split into dx and ∂L/∂y_{t−1}. (The CUDA bodies gather through
+// network_readers instead, since there neurons of a row run in parallel.)
 //
 // The math is that of elm/network.h (one sample, shared with CUDA), reordered;
 // the activations are elm/activations.h. The tests hold both to the TypeScript
 // oracle.
 #include "cpu/elm_network.h"
+
+#include <math.h>
+
+// glibc's libmvec has SIMD variants of these: declaring them lets the compiler
+// vectorise the loops applying elm::ctanh / silu (elm/activations.h) over a row
+// instead of calling the scalar function per element.
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__GLIBC__)
+extern "C" {
+float tanhf(float) __attribute__((simd("notinbranch")));
+double tanh(double) __attribute__((simd("notinbranch")));
+float expf(float) __attribute__((simd("notinbranch")));
+double exp(double) __attribute__((simd("notinbranch")));
+}
+#endif
 
 #include <algorithm>
 #include <cstring>
@@ -89,9 +106,10 @@ void build_z(const NetworkDims& d, const NetworkInputs<T>& p, const T* y, int b,
 template <class T>
 struct ChunkScratch {
   int R, ld;
-  std::vector<T> z, h0, bufA, bufB, dm;
+  std::vector<T> z, dz, h0, bufA, bufB, dm;
   ChunkScratch(const NetworkDims& d, const LayerPads<T>& pad, int R_) : R(R_), ld(pad.max) {
     z.resize(static_cast<size_t>(R) * d.dZ());
+    dz.resize(static_cast<size_t>(R) * d.dZ());
     h0.assign(static_cast<size_t>(R) * ld, T(0));
     bufA.assign(static_cast<size_t>(R) * ld, T(0));
     bufB.assign(static_cast<size_t>(R) * ld, T(0));
@@ -118,11 +136,10 @@ void forward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const PackedM
       const T* kappaM = p.kappaM + static_cast<index_t>(i) * d.dM;
       for (int r = 0; r < R; ++r) {
         const int b = b0 + r;
-        const index_t row = static_cast<index_t>(b) * d.T + t;
-        cur[r] = row * d.N + i;
+        cur[r] = d.sample(b, t, i);
         const index_t init = static_cast<index_t>(b) * d.N + i;
-        const T* bPrev = t > 0 ? s.b + (cur[r] - d.N) * d.dTree : (p.b0 ? p.b0 + init * d.dTree : nullptr);
-        const T* mPrev = t > 0 ? s.m + (cur[r] - d.N) * d.dM : (p.m0 ? p.m0 + init * d.dM : nullptr);
+        const T* bPrev = t > 0 ? s.b + (cur[r] - d.stepStride()) * d.dTree : (p.b0 ? p.b0 + init * d.dTree : nullptr);
+        const T* mPrev = t > 0 ? s.m + (cur[r] - d.stepStride()) * d.dM : (p.m0 ? p.m0 + init * d.dM : nullptr);
         const T* z = S.z.data() + static_cast<index_t>(r) * d.dZ();
         T* h0 = S.row(S.h0, r);
         T* bNow = s.b + cur[r] * d.dTree;
@@ -169,11 +186,9 @@ void forward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const PackedM
         const T* o = acc[r];
         T* dlt = s.deltaM + cur[r] * d.dM;
         T* mNow = s.m + cur[r] * d.dM;
-        for (int k = 0; k < d.dM; ++k) {
-          dlt[k] = ctanh(o[k]);
-          mNow[k] = h0[d.dTree + k] + gain[k] * dlt[k];
-        }
-        T* yNow = s.y + (cur[r] / d.N) * d.dY() + static_cast<index_t>(i) * d.dAxon;
+        for (int k = 0; k < d.dM; ++k) dlt[k] = ctanh(o[k]);
+        for (int k = 0; k < d.dM; ++k) mNow[k] = h0[d.dTree + k] + gain[k] * dlt[k];
+        T* yNow = s.y + (static_cast<index_t>(b0 + r) * d.T + t) * d.dY() + static_cast<index_t>(i) * d.dAxon;
         for (int a = 0; a < d.dAxon; ++a) {
           T v = p.bY[static_cast<index_t>(i) * d.dAxon + a];
           for (int k = 0; k < d.dM; ++k) v += wY[static_cast<index_t>(a) * d.dM + k] * mNow[k];
@@ -186,7 +201,7 @@ void forward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const PackedM
 
 template <class T>
 void backward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const PackedMlp<T>& pk, const LayerPads<T>& pad,
-                   const NetworkSaved<T>& s, const T* dY, const NetworkReaders& rd, T* slot, T* const* gWpad,
+                   const NetworkSaved<T>& s, const T* dY, T* slot, T* const* gWpad,
                    T* dbStep, const NetworkGradOut<T>& out, int b0, int R, ChunkScratch<T>& S) {
   const int kc = d.kc(), hid = d.hidden();
   T* dMc = out.dM0;  // the carried gradients live in dB0, dM0, dY0 until they are those
@@ -199,6 +214,7 @@ void backward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const Packed
   index_t cur[kMaxRows];
   for (int t = d.T - 1; t >= 0; --t) {
     for (int r = 0; r < R; ++r) build_z(d, p, s.y, b0 + r, t, S.z.data() + static_cast<index_t>(r) * d.dZ());
+    std::fill(S.dz.begin(), S.dz.end(), T(0));
     for (int i = 0; i < d.N; ++i) {
       const NetworkGradSlot<T> g = network_grad_slot(d, slot, i);
       const T* kappaB = p.kappaB + static_cast<index_t>(i) * d.dTree;
@@ -208,9 +224,9 @@ void backward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const Packed
       for (int r = 0; r < R; ++r) {
         const int b = b0 + r;
         const index_t row = static_cast<index_t>(b) * d.T + t;
-        cur[r] = row * d.N + i;
+        cur[r] = d.sample(b, t, i);
         const index_t init = static_cast<index_t>(b) * d.N + i;
-        const T* mPrev = t > 0 ? s.m + (cur[r] - d.N) * d.dM : (p.m0 ? p.m0 + init * d.dM : nullptr);
+        const T* mPrev = t > 0 ? s.m + (cur[r] - d.stepStride()) * d.dM : (p.m0 ? p.m0 + init * d.dM : nullptr);
         const T* mNow = s.m + cur[r] * d.dM;
         const T* dlt = s.deltaM + cur[r] * d.dM;
         T* dm = S.dm.data() + static_cast<index_t>(r) * d.dM;
@@ -269,8 +285,8 @@ void backward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const Packed
       for (int r = 0; r < R; ++r) {
         const int b = b0 + r;
         const index_t init = static_cast<index_t>(b) * d.N + i;
-        const T* mPrev = t > 0 ? s.m + (cur[r] - d.N) * d.dM : (p.m0 ? p.m0 + init * d.dM : nullptr);
-        const T* bPrev = t > 0 ? s.b + (cur[r] - d.N) * d.dTree : (p.b0 ? p.b0 + init * d.dTree : nullptr);
+        const T* mPrev = t > 0 ? s.m + (cur[r] - d.stepStride()) * d.dM : (p.m0 ? p.m0 + init * d.dM : nullptr);
+        const T* bPrev = t > 0 ? s.b + (cur[r] - d.stepStride()) * d.dTree : (p.b0 ? p.b0 + init * d.dTree : nullptr);
         const T* dm = S.dm.data() + static_cast<index_t>(r) * d.dM;
         const T* dh0 = dA[r];
         T* dMci = dMc + init * d.dM;
@@ -288,25 +304,31 @@ void backward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const Packed
           dbNow[br] = db;
         }
       }
-      // ∂L/∂w[j] += Σ_r ∂L/∂b_t[⌊j/dBrch⌋]·z_t[src[j]]
+      // ∂L/∂w[j] += Σ_r ∂L/∂b_t[⌊j/dBrch⌋]·z_t[src[j]];  ∂L/∂z_t[src[j]] += w[j]·∂L/∂b_t[⌊j/dBrch⌋]
+      // (a scatter: this worker owns its rows, and the neurons of a row run one after another)
+      const T* w = p.w + static_cast<index_t>(i) * kc;
       for (int br = 0; br < d.dTree; ++br) {
         T dbr[kMaxRows];
         for (int r = 0; r < R; ++r) dbr[r] = dbStep[(static_cast<index_t>(b0 + r) * d.N + i) * d.dTree + br];
         for (int e = 0; e < d.dBrch; ++e) {
           const int j = br * d.dBrch + e;
           const std::int32_t sj = src[j];
+          const T wj = w[j];
           T acc = T(0);
-          for (int r = 0; r < R; ++r) acc += dbr[r] * S.z[static_cast<index_t>(r) * d.dZ() + sj];
+          for (int r = 0; r < R; ++r) {
+            acc += dbr[r] * S.z[static_cast<index_t>(r) * d.dZ() + sj];
+            S.dz[static_cast<index_t>(r) * d.dZ() + sj] += wj * dbr[r];
+          }
           g.w[j] += acc;
         }
       }
     }
     // ∂L/∂z_t: dx[b,t,:] and ∂L/∂y_{t−1} (read by step t−1)
     for (int r = 0; r < R; ++r) {
-      for (int k = 0; k < d.dZ(); ++k) {
-        network_dz_store(d, network_dz(d, p, rd.start.data(), rd.readers.data(), rd.branch.data(), dbStep, b0 + r, k), out.dx, dYc,
-                         b0 + r, t, k);
-      }
+      const T* dz = S.dz.data() + static_cast<index_t>(r) * d.dZ();
+      const int b = b0 + r;
+      std::memcpy(out.dx + (static_cast<index_t>(b) * d.T + t) * d.dIn, dz, sizeof(T) * d.dIn);
+      std::memcpy(dYc + static_cast<index_t>(b) * d.dY(), dz + d.dIn, sizeof(T) * d.dY());
     }
   }
 }
@@ -336,7 +358,6 @@ template <class T>
 void elm_network_backward(const NetworkDims& d, const NetworkInputs<T>& p, const T* saved, const T* y,
                           const T* dY, const T* dBT, const T* dMT, const T* dYT, const NetworkGradOut<T>& out) {
   const NetworkSaved<T> s = network_saved_views(d, const_cast<T*>(saved), const_cast<T*>(y));
-  const NetworkReaders rd = network_readers(d, p.src);
   const Chunks ch = batch_chunks(d.B);
   const std::int64_t slotLen = d.slotLength();
   std::vector<T> slots(static_cast<size_t>(ch.count * slotLen), T(0));
@@ -364,7 +385,7 @@ void elm_network_backward(const NetworkDims& d, const NetworkInputs<T>& p, const
       for (int b0 = cb0; b0 < cb1; b0 += kMaxRows) {
         const int R = std::min(kMaxRows, cb1 - b0);
         ChunkScratch<T> S(d, pad, R);
-        backward_rows(d, p, pk, pad, s, dY, rd, slot, gWp, dbStep.data(), out, b0, R, S);
+        backward_rows(d, p, pk, pad, s, dY, slot, gWp, dbStep.data(), out, b0, R, S);
       }
       for (int i = 0; i < d.N; ++i) {
         const NetworkGradSlot<T> g = network_grad_slot(d, slot, i);

@@ -32,6 +32,29 @@ interface NativeNetworkSaved {
   y: Float;
   f64: boolean;
   shapeKey: string;
+  /** Set once a backward has used it: the buffer went back to the pool. */
+  consumed: boolean;
+}
+
+// The saved buffer is large (B·T·N·(dTree + 2·dM + 2·lMlp·dMlp) floats) and a fresh
+// one is paged in on every forward; a backward hands it back here and the next
+// forward of the same shape reuses it (one buffer per shape, dtype and device).
+const savedPool = new Map<string, Float>();
+const poolKey = (device: string, key: string, f64: boolean) => `${device}|${key}|${f64 ? "f64" : "f32"}`;
+
+function takeSaved(device: string, key: string, like: Float, n: number): Float {
+  const k = poolKey(device, key, like instanceof Float64Array);
+  const buf = savedPool.get(k);
+  if (buf && buf.length === n) {
+    savedPool.delete(k);
+    return buf;
+  }
+  return allocLike(like, n);
+}
+
+function releaseSaved(saved: NativeNetworkSaved): void {
+  saved.consumed = true;
+  savedPool.set(poolKey(saved.device, saved.shapeKey, saved.f64), saved.buffer);
 }
 
 const shapeKey = (s: ElmNetworkShape): string =>
@@ -63,10 +86,11 @@ function prepareForward(shape: ElmNetworkShape, inp: ElmNetworkInputs, device: "
   const bT = allocLike(like, B * N * dTree);
   const mT = allocLike(like, B * N * dM);
   const yT = allocLike(like, B * N * dAxon);
-  const buffer = allocLike(like, k.elmNetworkSavedLength(shape));
+  const buffer = takeSaved(device, shapeKey(shape), like, k.elmNetworkSavedLength(shape));
   const finish = (): ElmNetworkForwardResult => {
     const saved: NativeNetworkSaved = {
       kind: "native-network", device, buffer, y: y.slice(), f64: like instanceof Float64Array, shapeKey: shapeKey(shape),
+      consumed: false,
     };
     return { y, bT, mT, yT, saved };
   };
@@ -90,6 +114,9 @@ function prepareBackward(
   const saved = savedIn as NativeNetworkSaved;
   if (!saved || saved.kind !== "native-network" || saved.device !== device) {
     throw new TypeError(`${fn}: 'saved' must come from elmNetworkForward on device "${device}"`);
+  }
+  if (saved.consumed) {
+    throw new Error(`${fn}: this 'saved' was already used by a backward pass (its buffer is recycled); run elmNetworkForward again`);
   }
   if (saved.shapeKey !== shapeKey(shape) || saved.f64 !== f64) {
     throw new RangeError(`${fn}: 'saved' was made for shape ${saved.shapeKey} (${saved.f64 ? "float64" : "float32"}), got ${shapeKey(shape)} (${f64 ? "float64" : "float32"})`);
@@ -116,7 +143,7 @@ function prepareBackward(
     ...nativeInputs(inp), saved.buffer, saved.y, dY, dBT ?? null, dMT ?? null, dYT ?? null,
     g.dx, g.dW, g.dKappaB, g.dKappaM, g.dGain, g.dMlpW, g.dMlpB, g.dWY, g.dBY, g.dB0, g.dM0, g.dY0,
   ] as const;
-  return { k, args, g };
+  return { k, args, g, saved };
 }
 
 /** Forward over the whole sequence: y [B,T,N·dAxon], final states, and `saved` for elmNetworkBackward. */
@@ -128,7 +155,11 @@ export function elmNetworkForward(shape: ElmNetworkShape, inputs: ElmNetworkInpu
   return finish();
 }
 
-/** BPTT: gradients of every float input, given dY [B,T,N·dAxon] and optional gradients of the final states. */
+/**
+ * BPTT: gradients of every float input, given dY [B,T,N·dAxon] and optional gradients of the
+ * final states. On the native devices a `saved` serves one backward (its buffer is then
+ * recycled by the next forward of the same shape); a second backward with it is refused.
+ */
 export function elmNetworkBackward(
   shape: ElmNetworkShape,
   inputs: ElmNetworkInputs,
@@ -141,8 +172,9 @@ export function elmNetworkBackward(
 ): ElmNetworkGrads {
   checkDevice("elmNetworkBackward", device);
   if (device === "ref") return elmNetworkBackwardRef(shape, inputs, saved, dY, dBT, dMT, dYT);
-  const { k, args, g } = prepareBackward(shape, inputs, saved, dY, dBT, dMT, dYT, device);
+  const { k, args, g, saved: s } = prepareBackward(shape, inputs, saved, dY, dBT, dMT, dYT, device);
   k.elmNetworkBackward(shape, ...args);
+  releaseSaved(s);
   return g;
 }
 
@@ -172,7 +204,9 @@ export async function elmNetworkBackwardAsync(
 ): Promise<ElmNetworkGrads> {
   checkDevice("elmNetworkBackwardAsync", device);
   if (device === "ref") return elmNetworkBackwardRef(shape, inputs, saved, dY, dBT, dMT, dYT);
-  const { k, args, g } = prepareBackward(shape, inputs, saved, dY, dBT, dMT, dYT, device);
+  const { k, args, g, saved: s } = prepareBackward(shape, inputs, saved, dY, dBT, dMT, dYT, device);
+  s.consumed = true; // no second backward may start while this one runs
   await k.elmNetworkBackwardAsync(shape, ...args);
+  releaseSaved(s);
   return g;
 }

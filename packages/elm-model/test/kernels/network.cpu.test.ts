@@ -118,6 +118,20 @@ describe("elmNetwork cpu == ref", () => {
     expectClose("cpu async", { f, g }, runDevice(shape, inputs, up, "cpu"), 0);
   });
 
+  it("a saved buffer serves one backward, is recycled by the next forward, and stale contents do not leak", () => {
+    const shape = CASES[3][1];
+    const a = randomNetwork(shape, 81, { initial: true });
+    const b = randomNetwork(shape, 82, { initial: false });
+    const up = upstream(shape, 83, false);
+    const fa = elmNetworkForward(shape, a.inputs, "cpu");
+    elmNetworkBackward(shape, a.inputs, fa.saved, up.dY, null, null, null, "cpu");
+    expect(() => elmNetworkBackward(shape, a.inputs, fa.saved, up.dY, null, null, null, "cpu")).toThrow(/already used by a backward pass/);
+    // b's forward reuses a's buffer
+    const fb = elmNetworkForward(shape, b.inputs, "cpu");
+    const gb = elmNetworkBackward(shape, b.inputs, fb.saved, up.dY, up.dBT, up.dMT, up.dYT, "cpu");
+    expectClose("cpu recycled", { f: fb, g: gb }, runDevice(shape, b.inputs, up, "ref"), 1e-10);
+  });
+
   it("null final-state gradients mean zero", () => {
     const shape = CASES[0][1];
     const { inputs } = randomNetwork(shape, 31, { initial: true });
