@@ -1,5 +1,8 @@
 // One training run from a validated config: data → task, model, loop.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { Rng } from "@elm/core";
+import { writeFileAtomic } from "./atomic.js";
 import { cpu } from "@elm/native";
 import type { TrainConfig } from "./config.js";
 import { buildClassificationTask } from "./data.js";
@@ -31,6 +34,8 @@ export async function runTraining(c: TrainConfig, opts: { progress?: ProgressSin
   const { task, source } = await buildTask(c);
   const progress = opts.progress ?? makeProgress(task.metricName, c.progress);
   const model = buildModel(c, task.inputChannels, task.outputs, new Rng(c.seed).fork("init"));
+  mkdirSync(c.out, { recursive: true });
+  writeFileAtomic(join(c.out, "config.json"), `${JSON.stringify(c, null, 2)}\n`); // what `elm eval --run` rebuilds the run from
   progress.log(
     `${task.name} from ${source}: ${task.train.steps} steps/epoch × ${c.epochs} epochs, batch ${c.batchSize}; ` +
       `model ${model.kind} (${parameterCount(model)} parameters), ${c.optimizer} lr ${c.lr}, device ${c.device}, ${c.dtype}; out ${c.out}`,
