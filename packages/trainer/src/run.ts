@@ -3,7 +3,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { Rng } from "@elm/core";
 import { writeFileAtomic } from "./atomic.js";
-import { cpu } from "@elm/native";
+import { CudaUnavailableError, cpu, cudaStatus } from "@elm/native";
 import type { TrainConfig } from "./config.js";
 import { buildClassificationTask } from "./data.js";
 import { train, type TrainResult } from "./loop.js";
@@ -25,12 +25,20 @@ export async function buildTask(c: TrainConfig): Promise<{ task: TrainTask<any>;
   }
 }
 
+/** Fails before any data is loaded when the CUDA device cannot be used. */
+export function checkDevice(device: string): void {
+  if (device !== "cuda") return;
+  const s = cudaStatus();
+  if (!s.available) throw new CudaUnavailableError(`${s.reason ?? "unknown reason"} (choose --device cpu or ref)`);
+}
+
 export function applyThreads(threads: number): void {
   if (threads > 0) cpu.setNumThreads(threads);
 }
 
 export async function runTraining(c: TrainConfig, opts: { progress?: ProgressSink; signal?: AbortSignal; handleSigint?: boolean } = {}): Promise<TrainResult & { model: TrainableModel }> {
   applyThreads(c.threads);
+  checkDevice(c.device);
   const { task, source } = await buildTask(c);
   const progress = opts.progress ?? makeProgress(task.metricName, c.progress);
   const model = buildModel(c, task.inputChannels, task.outputs, new Rng(c.seed).fork("init"));

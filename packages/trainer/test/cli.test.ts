@@ -65,6 +65,20 @@ describe("elm train: configuration errors", () => {
   });
 });
 
+describe("devices", () => {
+  it("--device cuda without a usable CUDA device fails at once with the reason", async () => {
+    const { cudaStatus } = await import("@elm/native");
+    const r = await cli("train", "--task", "shd", "--device", "cuda", "--data-dir", join(dir, "none"), "--no-progress", "--out", join(dir, "run-cuda"));
+    if (cudaStatus().available) {
+      expect(r.err).not.toContain("CUDA device requested but unavailable"); // it gets as far as the missing data
+      expect(r.err).toContain("not found");
+    } else {
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/CUDA device requested but unavailable: .+ \(choose --device cpu or ref\)/);
+    }
+  });
+});
+
 describe("config resolution", () => {
   it("task defaults (paper) ← file ← flags", () => {
     const c = resolveConfig({ file: { task: "shd-adding", lr: 1e-3, epochs: 5 }, overrides: { epochs: 3, modelConfig: { dM: 16 } } });
