@@ -36,8 +36,12 @@ describe("ShdDataset batches (CONTRACTS §3)", () => {
     expect(ordered.length).toBe(6);
     expect(whichSample(ordered[1], 0)).toBe(8);
   });
-  it("refuses a bad batch size", () => {
+  it("refuses a bad batch size or sample index", () => {
     expect(() => [...ds.batches({ batchSize: 0, shuffle: false, seed: 0 })]).toThrow(/batchSize must be a positive integer, got 0/);
+    expect(() => ds.batchOf([0, 50])).toThrow(/sample index 50 \(batch row 1\) is out of range \[0, 50\)/);
+    const ad = new ShdAddingDataset(S, { binMs: 10 });
+    expect(() => ad.batchOf([0], [-1])).toThrow(/sample index -1/);
+    expect(() => ad.batchOf([0, 1], [2])).toThrow(/2 first samples but 1 second/);
   });
 });
 

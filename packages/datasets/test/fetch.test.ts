@@ -30,6 +30,11 @@ beforeAll(async () => {
       res.end(`${md5}  shd_train.h5.gz\n0123456789abcdef0123456789abcdef  shd_test.h5.gz\n`);
       return;
     }
+    if (req.url === "/datasets/stall.h5.gz") {
+      res.writeHead(200, { "Content-Length": 1000 });
+      res.write(Buffer.alloc(10)); // then nothing: the client's idle timeout must fire
+      return;
+    }
     if (req.url !== "/datasets/shd_train.h5.gz") {
       res.statusCode = 404;
       res.end("not found");
@@ -84,6 +89,12 @@ describe("fetchShd (loopback server)", () => {
     const [g] = await fetchShd({ dest, baseUrl: base, files: ["shd_train.h5.gz"], idleTimeoutMs: 5000 });
     expect(g.downloaded).toBe(false);
     expect(log.slice(before).map((r) => r.url)).toEqual(["/datasets/md5sums.txt"]);
+    // a damaged .h5 next to a good .gz is gunzipped again, without a download
+    writeFileSync(f.path, "broken");
+    const n = log.length;
+    const [h] = await fetchShd({ dest, baseUrl: base, files: ["shd_train.h5.gz"], md5: { "shd_train.h5.gz": md5 }, idleTimeoutMs: 5000 });
+    expect(log.length).toBe(n);
+    expect((await readShd(h.path)).labels.length).toBe(300);
   });
 
   it("resumes an interrupted download with an HTTP Range request", async () => {
@@ -126,6 +137,19 @@ describe("fetchShd (loopback server)", () => {
     await expect(fetchShd({ dest, baseUrl: base, files: ["nope.h5.gz"], md5: { "nope.h5.gz": md5 }, idleTimeoutMs: 5000 })).rejects.toThrow(`${base}/nope.h5.gz: HTTP 404`);
     await expect(fetchShd({ dest, baseUrl: base, files: ["other.h5.gz"], idleTimeoutMs: 5000 })).rejects.toThrow(/no md5 sum for other.h5.gz .*lists: shd_train.h5.gz, shd_test.h5.gz/);
     await expect(fetchShd({ dest, baseUrl: "http://127.0.0.1:1/datasets", idleTimeoutMs: 5000 })).rejects.toThrow(/md5sums.txt: request failed/);
+  });
+
+  it("an aborted signal stops it with a FetchError", async () => {
+    const ctrl = new AbortController();
+    ctrl.abort(new Error("user cancelled"));
+    await expect(fetchShd({ dest: join(tmp.dir, "f"), baseUrl: base, files: ["shd_train.h5.gz"], signal: ctrl.signal, idleTimeoutMs: 5000 })).rejects.toThrow(/md5sums.txt: aborted \(user cancelled\)/);
+    await expect(fetchShd({ dest: join(tmp.dir, "f"), baseUrl: base, files: ["shd_train.h5.gz"], md5: { "shd_train.h5.gz": md5 }, signal: ctrl.signal, idleTimeoutMs: 5000 })).rejects.toThrow(FetchError);
+  });
+
+  it("a server that stops sending trips the idle timeout", async () => {
+    const t0 = Date.now();
+    await expect(fetchShd({ dest: join(tmp.dir, "g"), baseUrl: base, files: ["stall.h5.gz"], md5: { "stall.h5.gz": md5 }, idleTimeoutMs: 300 })).rejects.toThrow(/stall.h5.gz: no data for 300 ms/);
+    expect(Date.now() - t0).toBeLessThan(5000);
   });
 
   it("parses md5sums.txt", () => {

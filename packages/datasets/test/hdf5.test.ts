@@ -62,6 +62,20 @@ describe("writeHdf5 → HDF5 library (h5wasm)", () => {
     f.close();
   });
 
+  it("pads a collection to the 4096-byte minimum whatever the leftover (8 bytes, 16 bytes, none)", async () => {
+    await h5wasm.ready;
+    // one sequence of n float32: collection = 16 header + 16 object header + 4n data (+ free space)
+    for (const n of [1014, 1012, 1016, 1010]) {
+      const p = join(tmp.dir, `pad${n}.h5`);
+      const seq = Float32Array.from({ length: n }, (_, i) => i);
+      writeHdf5(p, { t: { kind: "vlen", base: "float32", length: 1, get: () => seq } });
+      const f = new h5wasm.File(p, "r");
+      const v = (f.get("t") as Dataset).value as Float32Array[];
+      expect([v[0].length, v[0][n - 1]]).toEqual([n, n - 1]);
+      f.close();
+    }
+  });
+
   it("refuses values that do not fit the declared type, naming the element", () => {
     expect(() => writeHdf5(join(tmp.dir, "bad.h5"), { l: { kind: "array", type: "uint16", data: [1, 70000] } })).toThrow(/l\[1\] = 70000 does not fit uint16/);
   });

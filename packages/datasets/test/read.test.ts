@@ -97,6 +97,13 @@ describe("readShd", () => {
       labels: { kind: "array", type: "uint16", data: [0, 1, 2] },
     });
     expect((await readError(d)).reason).toMatch(/spikes\/times has 2 samples, spikes\/units 2, labels 3/);
+    // spikes/times is a group
+    const g = join(tmp.dir, "group_times.h5");
+    writeHdf5(g, {
+      spikes: { kind: "group", children: { times: { kind: "group", children: {} }, units: { kind: "vlen", base: "uint16", length: 1, get: () => [1] } } },
+      labels: { kind: "array", type: "uint16", data: [0] },
+    });
+    expect((await readError(g)).reason).toMatch(/"spikes\/times" is a group, expected a dataset/);
     // a sample whose times and units differ in length
     const e = join(tmp.dir, "ragged.h5");
     writeHdf5(e, {
@@ -131,5 +138,35 @@ describe("readShd", () => {
     const p = join(tmp.dir, "after.h5");
     copyFileSync(join(tmp.dir, "shd_small.h5"), p);
     expect((await readShd(p)).labels.length).toBe(3);
+  });
+});
+
+describe("readShd on damaged files", () => {
+  it("a corrupt global heap gives a DatasetFileError (never a crash), and later reads still work", async () => {
+    const good = join(tmp.dir, "heap_good.h5");
+    writeShd(good, SAMPLES);
+    const bytes = Buffer.from(readFileSync(good));
+    // the writer puts the first global heap collection ("GCOL") right after the 48-byte superblock
+    expect(bytes.subarray(48, 52).toString("latin1")).toBe("GCOL");
+    for (let k = 48; k < 64; k++) bytes[k] ^= 0xff;
+    const bad = join(tmp.dir, "heap_bad.h5");
+    writeFileSync(bad, bytes);
+    expect((await readError(bad)).reason).toMatch(/cannot read the spikes of samples 0\.\.2 \(corrupt file\?\)/);
+    expect(Array.from((await readShd(good)).labels)).toEqual([0, 19, 13]);
+  });
+
+  it("checks files written by the HDF5 library itself (superblock v0, as h5py writes SHD)", async () => {
+    await h5wasm.ready;
+    const p = join(tmp.dir, "lib.h5");
+    const f = new h5wasm.File(p, "w", { libver: ["earliest", "v108"] });
+    f.create_dataset({ name: "labels", data: new Uint16Array(2000) });
+    f.close();
+    const { checkHdf5File } = await import("../src/index.js");
+    const h = checkHdf5File(p);
+    expect(h.superblockVersion).toBe(0);
+    expect(h.endOfFile).toBe(h.size);
+    const cut = join(tmp.dir, "lib_cut.h5");
+    writeFileSync(cut, readFileSync(p).subarray(0, h.size - 1));
+    expect((await readError(cut)).reason).toMatch(/truncated/);
   });
 });

@@ -70,6 +70,7 @@ async function md5OfFile(path: string): Promise<string> {
 
 /** fetch with an idle timeout that is reset by every chunk read. */
 async function request(url: string, headers: Record<string, string>, idleMs: number, outer?: AbortSignal): Promise<{ res: Response; ctrl: AbortController; touch: () => void; done: () => void }> {
+  if (outer?.aborted) throw new FetchError(`${url}: aborted (${outer.reason instanceof Error ? outer.reason.message : String(outer.reason)})`);
   const ctrl = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const touch = (): void => {
@@ -88,7 +89,7 @@ async function request(url: string, headers: Record<string, string>, idleMs: num
     return { res, ctrl, touch, done };
   } catch (e) {
     done();
-    const reason = ctrl.signal.reason instanceof Error ? ctrl.signal.reason.message : (e as Error).cause ? String((e as { cause: unknown }).cause) : (e as Error).message;
+    const reason = outer?.aborted ? `aborted: ${outer.reason instanceof Error ? outer.reason.message : String(outer.reason)}` : ctrl.signal.reason instanceof Error ? ctrl.signal.reason.message : (e as Error).cause ? String((e as { cause: unknown }).cause) : (e as Error).message;
     throw new FetchError(`${url}: request failed (${reason})`);
   }
 }
@@ -106,7 +107,8 @@ async function fetchText(url: string, idleMs: number, signal?: AbortSignal): Pro
 /** Downloads url into part, resuming from the bytes already there. Returns the total size if known. */
 async function downloadPart(url: string, part: string, name: string, o: FetchShdOptions): Promise<void> {
   const have = existsSync(part) ? statSync(part).size : 0;
-  const headers: Record<string, string> = have > 0 ? { Range: `bytes=${have}-` } : {};
+  // identity: the .gz bytes as published (a server must not gunzip them in transit, or the md5 would not match)
+  const headers: Record<string, string> = { "Accept-Encoding": "identity", ...(have > 0 ? { Range: `bytes=${have}-` } : {}) };
   const { res, touch, done } = await request(url, headers, o.idleTimeoutMs ?? 60_000, o.signal);
   try {
     if (res.status === 416 && have > 0) return; // nothing past what we have: the .part is whole (the md5 will tell)
@@ -143,6 +145,10 @@ async function downloadPart(url: string, part: string, name: string, o: FetchShd
   }
 }
 
+const wholeHdf5 = (p: string): boolean => {
+  try { checkHdf5File(p); return true; } catch { return false; }
+};
+
 export async function fetchShd(opts: FetchShdOptions): Promise<FetchedFile[]> {
   const baseUrl = (opts.baseUrl ?? SHD_BASE_URL).replace(/\/+$/, "");
   const files = opts.files ?? SHD_FILES;
@@ -177,7 +183,7 @@ export async function fetchShd(opts: FetchShdOptions): Promise<FetchedFile[]> {
       renameSync(part, gz);
       downloaded = true;
     }
-    if (downloaded || !existsSync(h5)) {
+    if (downloaded || !wholeHdf5(h5)) {
       opts.onProgress?.({ file: name, received: statSync(gz).size, total: statSync(gz).size, phase: "gunzip" });
       const tmp = `${h5}.tmp`;
       try {

@@ -151,7 +151,6 @@ function checkValues(type: H5Scalar, data: ArrayLike<number>, where: string): vo
 }
 
 function writeVlen(w: FileWriter, node: Extract<H5Node, { kind: "vlen" }>, where: string): Uint8Array {
-  const esize = SCALAR_SIZE[node.base];
   const heapAddr = new Float64Array(node.length);
   const heapIdx = new Uint32Array(node.length);
   const lens = new Uint32Array(node.length);
@@ -190,7 +189,6 @@ function writeVlen(w: FileWriter, node: Extract<H5Node, { kind: "vlen" }>, where
   flush();
   const el = new Bytes(16 * node.length + 1);
   for (let i = 0; i < node.length; i++) el.u32(lens[i]).u64(heapAddr[i]).u32(heapIdx[i]);
-  void esize;
   const addr = w.put(el.bytes());
   return objectHeader([
     { type: 0x01, body: dataspace([node.length]) },

@@ -6,7 +6,7 @@
 import { checkBatchOptions, type Batch, type BatchOptions, type Dataset } from "../batch/types.js";
 import { DataRng } from "../rng.js";
 import { binSamples, scatterSample, type BinnedSamples } from "./binned.js";
-import type { BinOptions } from "./dataset.js";
+import { checkIndices, type BinOptions } from "./dataset.js";
 import type { SpikeSamples } from "./samples.js";
 
 export interface AddingOptions extends BinOptions {
@@ -39,6 +39,9 @@ export class ShdAddingDataset implements Dataset {
   /** One batch of pairs (first[k], second[k]). */
   batchOf(first: ArrayLike<number>, second: ArrayLike<number>): Batch {
     const B = first.length;
+    if (second.length !== B) throw new RangeError(`SHD-Adding batch: ${B} first samples but ${second.length} second samples`);
+    checkIndices(first, this.samples.labels.length);
+    checkIndices(second, this.samples.labels.length);
     const T1 = this.binned.bins.steps;
     const C = this.channels;
     const x = new Float32Array(B * 2 * T1 * C);

@@ -12,6 +12,13 @@ export interface BinOptions {
   maxTimeS?: number;
 }
 
+export function checkIndices(indices: ArrayLike<number>, n: number): void {
+  for (let k = 0; k < indices.length; k++) {
+    const i = indices[k];
+    if (!Number.isInteger(i) || i < 0 || i >= n) throw new RangeError(`sample index ${i} (batch row ${k}) is out of range [0, ${n})`);
+  }
+}
+
 export class ShdDataset implements Dataset {
   readonly samples: SpikeSamples;
   readonly binned: BinnedSamples;
@@ -35,6 +42,7 @@ export class ShdDataset implements Dataset {
     const C = this.channels;
     const x = new Float32Array(B * T * C);
     const y = new Int32Array(B);
+    checkIndices(indices, this.length);
     for (let b = 0; b < B; b++) {
       scatterSample(this.binned, indices[b], x, b * T * C);
       y[b] = this.samples.labels[indices[b]];

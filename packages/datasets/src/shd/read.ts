@@ -11,7 +11,7 @@
 // Every problem is reported as a DatasetFileError naming the file.
 import { DatasetFileError } from "../errors.js";
 import { checkHdf5File } from "../hdf5/inspect.js";
-import { h5wasm, type H5Dataset, type H5File } from "../hdf5/h5wasm.js";
+import { h5wasm, hdf5Message, type H5Dataset, type H5File, type H5wasm } from "../hdf5/h5wasm.js";
 import type { SpikeSamples } from "./samples.js";
 
 export interface ReadShdOptions {
@@ -27,9 +27,12 @@ const H5T_INTEGER = 0;
 const H5T_FLOAT = 1;
 const H5T_VLEN = 9;
 
-function dataset(f: H5File, file: string, name: string, required: true): H5Dataset;
-function dataset(f: H5File, file: string, name: string, required: false): H5Dataset | null;
-function dataset(f: H5File, file: string, name: string, required: boolean): H5Dataset | null {
+const kindOf = (h5: H5wasm, o: unknown): string =>
+  o instanceof h5.Dataset ? "dataset" : o instanceof h5.Group ? "group" : o instanceof h5.Datatype ? "named datatype" : "link or unknown object";
+
+function dataset(h5: H5wasm, f: H5File, file: string, name: string, required: true): H5Dataset;
+function dataset(h5: H5wasm, f: H5File, file: string, name: string, required: false): H5Dataset | null;
+function dataset(h5: H5wasm, f: H5File, file: string, name: string, required: boolean): H5Dataset | null {
   let obj: unknown = null;
   try {
     obj = f.get(name);
@@ -38,20 +41,21 @@ function dataset(f: H5File, file: string, name: string, required: boolean): H5Da
   }
   if (obj === null || obj === undefined) {
     if (!required) return null;
-    throw new DatasetFileError(file, `not in the SHD schema: no dataset "${name}" (found: ${listNames(f).join(", ") || "nothing"})`);
+    throw new DatasetFileError(file, `not in the SHD schema: no dataset "${name}" (found: ${listNames(h5, f).join(", ") || "nothing"})`);
   }
-  if ((obj as { constructor: { name: string } }).constructor.name !== "Dataset") {
-    throw new DatasetFileError(file, `not in the SHD schema: "${name}" is a ${(obj as { constructor: { name: string } }).constructor.name}, expected a dataset`);
+  if (!(obj instanceof h5.Dataset)) {
+    throw new DatasetFileError(file, `not in the SHD schema: "${name}" is a ${kindOf(h5, obj)}, expected a dataset (or its object header is corrupt)`);
   }
-  return obj as H5Dataset;
+  return obj;
 }
 
-function listNames(f: H5File): string[] {
+/** Top-level names and one level below, for error messages. */
+function listNames(h5: H5wasm, f: H5File): string[] {
   try {
     const out: string[] = [];
     for (const k of f.keys()) {
-      const o = f.get(k) as unknown as { keys?: () => string[] } | null;
-      if (o && typeof o.keys === "function" && (o as { constructor: { name: string } }).constructor.name === "Group") for (const c of o.keys()) out.push(`${k}/${c}`);
+      const o = f.get(k);
+      if (o instanceof h5.Group) for (const c of o.keys()) out.push(`${k}/${c}`);
       else out.push(k);
     }
     return out;
@@ -80,7 +84,7 @@ function readInts(file: string, name: string, ds: H5Dataset): Int32Array {
     const v = ds.value as ArrayLike<number | bigint>;
     return Int32Array.from(v as ArrayLike<number>, (x) => Number(x));
   } catch (e) {
-    throw new DatasetFileError(file, `cannot read "${name}": ${(e as Error).message}`);
+    throw new DatasetFileError(file, `cannot read "${name}" (corrupt file?): ${hdf5Message(e)}`);
   }
 }
 
@@ -95,13 +99,13 @@ export async function readShd(file: string, opts: ReadShdOptions = {}): Promise<
   try {
     f = new h5.File(file, "r");
   } catch (e) {
-    throw new DatasetFileError(file, `HDF5 library cannot open it: ${(e as Error).message}`);
+    throw new DatasetFileError(file, `the HDF5 library cannot open it (corrupt file?): ${hdf5Message(e)}`);
   }
   try {
-    const timesDs = dataset(f, file, "spikes/times", true);
-    const unitsDs = dataset(f, file, "spikes/units", true);
-    const labelsDs = dataset(f, file, "labels", true);
-    const speakerDs = dataset(f, file, "extra/speaker", false);
+    const timesDs = dataset(h5, f, file, "spikes/times", true);
+    const unitsDs = dataset(h5, f, file, "spikes/units", true);
+    const labelsDs = dataset(h5, f, file, "labels", true);
+    const speakerDs = dataset(h5, f, file, "extra/speaker", false);
     const n = check1d(file, "spikes/times", timesDs, H5T_FLOAT, true);
     const nu = check1d(file, "spikes/units", unitsDs, H5T_INTEGER, true);
     const nl = check1d(file, "labels", labelsDs, H5T_INTEGER, false);
@@ -116,9 +120,10 @@ export async function readShd(file: string, opts: ReadShdOptions = {}): Promise<
       if (ns !== n) throw new DatasetFileError(file, `not in the SHD schema: extra/speaker has ${ns} entries for ${n} samples`);
       speakers = readInts(file, "extra/speaker", speakerDs);
     }
-    // first pass over chunks: collect the per-sample arrays of one chunk, copy them into growing flat arrays
-    let times = new Float32Array(1 << 16);
-    let units = new Uint16Array(1 << 16);
+    // read `chunk` samples per HDF5 call, copy each chunk into its own flat
+    // arrays, concatenate once at the end (peak memory ≈ 2× the spikes)
+    const partsT: Float32Array[] = [];
+    const partsU: Uint16Array[] = [];
     const offsets = new Float64Array(n + 1);
     let total = 0;
     for (let a = 0; a < n; a += chunk) {
@@ -129,32 +134,44 @@ export async function readShd(file: string, opts: ReadShdOptions = {}): Promise<
         ts = timesDs.slice([[a, b]]) as unknown as ArrayLike<number>[];
         us = unitsDs.slice([[a, b]]) as unknown as ArrayLike<number>[];
       } catch (e) {
-        throw new DatasetFileError(file, `cannot read spikes of samples ${a}..${b - 1}: ${(e as Error).message}`);
+        throw new DatasetFileError(file, `cannot read the spikes of samples ${a}..${b - 1} (corrupt file?): ${hdf5Message(e)}`);
       }
+      let count = 0;
+      for (let k = 0; k < b - a; k++) {
+        if (ts[k].length !== us[k].length) throw new DatasetFileError(file, `sample ${a + k}: ${ts[k].length} spike times but ${us[k].length} units`);
+        count += ts[k].length;
+      }
+      const pt = new Float32Array(count);
+      const pu = new Uint16Array(count);
+      let o = 0;
       for (let k = 0; k < b - a; k++) {
         const i = a + k;
         const t = ts[k];
         const u = us[k];
-        if (t.length !== u.length) throw new DatasetFileError(file, `sample ${i}: ${t.length} spike times but ${u.length} units`);
-        if (total + t.length > times.length) {
-          let cap = times.length * 2;
-          while (cap < total + t.length) cap *= 2;
-          const nt = new Float32Array(cap); nt.set(times.subarray(0, total)); times = nt;
-          const nu2 = new Uint16Array(cap); nu2.set(units.subarray(0, total)); units = nu2;
-        }
         for (let j = 0; j < t.length; j++) {
           const tj = t[j];
           const uj = u[j];
           if (!(tj >= 0) || !Number.isFinite(tj)) throw new DatasetFileError(file, `sample ${i}: spike time ${tj} s is not a finite time ≥ 0`);
           if (!(uj >= 0 && uj < channels && Number.isInteger(uj))) throw new DatasetFileError(file, `sample ${i}: unit ${uj} is out of range [0, ${channels})`);
-          times[total + j] = tj;
-          units[total + j] = uj;
+          pt[o + j] = tj;
+          pu[o + j] = uj;
         }
-        total += t.length;
-        offsets[i + 1] = total;
+        o += t.length;
+        offsets[i + 1] = total + o;
       }
+      total += count;
+      partsT.push(pt);
+      partsU.push(pu);
     }
-    return { times: times.slice(0, total), units: units.slice(0, total), offsets, labels, speakers, channels, numClasses, source: file };
+    const times = new Float32Array(total);
+    const units = new Uint16Array(total);
+    let o = 0;
+    for (let p = 0; p < partsT.length; p++) {
+      times.set(partsT[p], o);
+      units.set(partsU[p], o);
+      o += partsT[p].length;
+    }
+    return { times, units, offsets, labels, speakers, channels, numClasses, source: file };
   } finally {
     try { f.close(); } catch { /* already closed */ }
   }
