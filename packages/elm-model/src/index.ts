@@ -22,6 +22,7 @@ export { makeSrcTable, checkSrcTable, type SrcTableSpec } from "./network_src.js
 export { elmNetwork, elmNetworkAsync, type NetworkOpAttrs, type NetworkOpShape, type NetworkOpTensors, type NetworkOpResult } from "./ops/network_op.js";
 export { ElmNetwork, type ElmNetworkState } from "./elm_network.js";
 export { ChronoLstm, LstmCore, resolveLstmConfig, type ChronoLstmConfig, type ResolvedChronoLstmConfig, type LstmState } from "./lstm.js";
+export { buildModel, MODEL_KINDS, type ModelKind, type AnyModel } from "./factory.js";
 // the fused kernels on typed arrays (docs/CONTRACTS.md §2)
 export * from "./kernels/index.js";
 export {

@@ -168,12 +168,19 @@ export abstract class Module {
         }
       }
     }
+    // write, then let subclasses check invariants (routing / src ranges); on failure restore the old values
+    const backup = entries.map(([k]) => [mine.get(k)!.tensor, mine.get(k)!.tensor.data.slice()] as const);
     for (const [k, v] of entries) {
       const t = mine.get(k)!.tensor;
       const d = t.data;
       for (let i = 0; i < d.length; i++) d[i] = Number(v.data[i]);
     }
-    this.afterLoad();
+    try {
+      this.afterLoad();
+    } catch (e) {
+      for (const [t, old] of backup) t.data.set(old);
+      throw e;
+    }
   }
 
   /** Hook for subclasses to re-check invariants (e.g. routing indices in range) after a load. */

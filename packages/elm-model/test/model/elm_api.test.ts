@@ -76,8 +76,11 @@ describe("state dicts", () => {
     expect(() => m.loadStateDict({ ...sd, "w_y.weight": { shape: [3, 2], data: [1, 2, 3, 4, 5, 6] } })).toThrow(StateDictError);
     expect(() => m.loadStateDict({ ...sd, "w_y.weight": { shape: [3, 2], data: [1, 2, 3, 4, 5, 6] } })).toThrow(/'w_y.weight' has shape \[3,2\], the model expects \[2,3\]/);
     const idx = Array.from(sd.input_to_synapse_indices.data);
+    const before = idx.slice();
     idx[4] = 6;
     expect(() => m.loadStateDict({ ...sd, input_to_synapse_indices: { shape: [12], data: idx } })).toThrow(/input_to_synapse_indices\[4\] = 6 is outside \[0, 6\)/);
+    // a refused load leaves the model as it was
+    expect([...m.routing()!.indices]).toEqual(before);
     idx[4] = 1.5;
     expect(() => m.loadStateDict({ ...sd, input_to_synapse_indices: { shape: [12], data: idx } })).toThrow(/is not an int32/);
   });
