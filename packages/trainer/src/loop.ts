@@ -73,7 +73,7 @@ export interface TrainResult {
 }
 
 /** Keys of the config that must match for --resume (they change the result). */
-const RESUME_KEYS = ["task", "model", "epochs", "batchSize", "lr", "optimizer", "weightDecay", "momentum", "schedule", "warmupSteps", "minLr", "clip", "seed", "dtype", "modelConfig", "stepsPerEpoch", "synthetic", "binMs", "samplesPerEpoch", "validFraction", "trainSamples", "testSamples"];
+const RESUME_KEYS = ["task", "model", "epochs", "batchSize", "lr", "optimizer", "weightDecay", "momentum", "schedule", "warmupSteps", "minLr", "clip", "seed", "dtype", "modelConfig", "stepsPerEpoch", "synthetic", "binMs", "samplesPerEpoch", "validFraction", "trainSamples", "testSamples", "seqLen"];
 
 function checkResumeConfig(saved: Record<string, unknown>, now: Record<string, unknown>, dir: string): void {
   const diff: string[] = [];

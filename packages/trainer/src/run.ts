@@ -5,7 +5,7 @@ import { Rng } from "@elm/core";
 import { writeFileAtomic } from "./atomic.js";
 import { CudaUnavailableError, cpu, cudaStatus } from "@elm/native";
 import type { TrainConfig } from "./config.js";
-import { buildClassificationTask } from "./data.js";
+import { buildClassificationTask, buildLanguageTask } from "./data.js";
 import { train, type TrainResult } from "./loop.js";
 import { parameterCount, type TrainableModel } from "./model.js";
 import { buildModel } from "./models/build.js";
@@ -17,6 +17,8 @@ export async function buildTask(c: TrainConfig): Promise<{ task: TrainTask<any>;
     case "shd":
     case "shd-adding":
       return buildClassificationTask(c);
+    case "enwik8":
+      return buildLanguageTask(c);
     case "neuronio":
       throw new Error(
         "--task neuronio: the NeuronIO training data loader is not available in this build (the trainer has the loss, AUC and RMSE; " +

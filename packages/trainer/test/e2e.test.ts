@@ -60,4 +60,16 @@ describe("elm train / eval end to end (synthetic SHD-Adding)", () => {
     const bad = await cli("train", ...common, "--model", "lstm", "--dropout", "0.3", "--epochs", "1", "--out", join(dir, "bad"));
     expect(bad.err).toContain("--dropout: --model lstm has no dropout");
   }, 60_000);
+
+  it("--task enwik8 --synthetic: byte-level language modelling scored in bits per character", async () => {
+    const out = join(dir, "run-lm");
+    const r = await cli("train", "--task", "enwik8", "--synthetic", "--model", "branch-elm", "--d-m", "8", "--seq-len", "32", "--batch-size", "8", "--eval-batch-size", "64", "--steps-per-epoch", "3", "--epochs", "1", "--max-valid-batches", "2", "--data-dir", join(dir, "data"), "--no-progress", "--threads", "1", "--out", out);
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+    const res = JSON.parse(readFileSync(join(out, "result.json"), "utf8"));
+    expect(res.steps).toBe(3);
+    expect(res.test.metric).toBeCloseTo(res.test.loss / Math.LN2, 12); // bpc = nats / ln 2
+    expect(res.test.metric).toBeGreaterThan(0);
+    expect(res.test.metric).toBeLessThan(9); // near log2(256) = 8 after 3 steps
+  }, 60_000);
 });

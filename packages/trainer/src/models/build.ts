@@ -71,6 +71,7 @@ export function networkConfigOf(c: TrainConfig, dIn: number, dOut: number): ElmN
 /** Time steps of one sample (the Chrono-LSTM's T_max): 1 s windows at --bin-ms, twice for SHD-Adding, --sample-ms for NeuronIO. */
 export function sequenceSteps(c: TrainConfig): number {
   if (c.task === "neuronio") return c.sampleMs;
+  if (c.task === "enwik8") return c.seqLen;
   const one = Math.round(1000 / c.binMs);
   return c.task === "shd-adding" ? 2 * one : one;
 }
