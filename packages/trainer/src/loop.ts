@@ -78,6 +78,7 @@ const RESUME_KEYS = ["task", "model", "epochs", "batchSize", "lr", "optimizer", 
 function checkResumeConfig(saved: Record<string, unknown>, now: Record<string, unknown>, dir: string): void {
   const diff: string[] = [];
   for (const k of RESUME_KEYS) {
+    if (!(k in saved)) continue; // written before the key existed
     const a = JSON.stringify(saved[k]);
     const b = JSON.stringify(now[k]);
     if (a !== b) diff.push(`${k}: checkpoint ${a ?? "unset"}, now ${b ?? "unset"}`);
