@@ -4,7 +4,7 @@
 // −67.7 mV bias removed, scaled by 1/10). The first `burnIn` steps of each
 // window are for the state to settle; the loss should skip them.
 import { DataRng } from "../rng.js";
-import type { NeuronioSimulations } from "./read.js";
+import { fillInputWindow, type NeuronioSimulations, type NeuronioSparseSimulations } from "./read.js";
 import { somaTarget32, type SomaTargetOptions } from "./targets.js";
 
 export interface NeuronioBatch {
@@ -43,7 +43,7 @@ export class NeuronioDataset {
   readonly channels: number;
   private readonly refs: WindowRef[] = [];
 
-  constructor(readonly files: readonly NeuronioSimulations[], private readonly opts: NeuronioWindowOptions = {}) {
+  constructor(readonly files: readonly (NeuronioSimulations | NeuronioSparseSimulations)[], private readonly opts: NeuronioWindowOptions = {}) {
     if (files.length === 0) throw new RangeError("NeuronioDataset needs at least one simulation file");
     this.windowSize = opts.windowSize ?? 500;
     this.burnIn = opts.burnIn ?? 150;
@@ -80,11 +80,10 @@ export class NeuronioDataset {
       if (!f || r.sim < 0 || r.sim >= f.numSimulations || r.start < 0 || r.start + W > f.simDurationMs) {
         throw new RangeError(`window ${JSON.stringify(r)} is outside the data`);
       }
-      const T = f.simDurationMs, sims = f.numSimulations, half = f.numSegments;
+      const sims = f.numSimulations;
+      fillInputWindow(f, r.sim, r.start, W, x, b * W * C);
       for (let t = 0; t < W; t++) {
         const tt = r.start + t;
-        const row = (b * W + t) * C;
-        for (let c = 0; c < C; c++) if (f.X[(c * T + tt) * sims + r.sim]) x[row + c] = c < half ? 1 : -1;
         ySpike[b * W + t] = f.ySpike[tt * sims + r.sim]!;
         ySoma[b * W + t] = somaTarget32(f.ySoma[tt * sims + r.sim]!, this.opts.soma);
       }

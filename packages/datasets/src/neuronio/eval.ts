@@ -5,6 +5,7 @@
 // most 24 output spikes, ignoring the first 500 ms.
 import { argmin, interp, linspace, npMean, npStd, pairwiseSum } from "./numeric.js";
 import { NEURONIO_SOMA_BIAS, NEURONIO_SOMA_THRESHOLD } from "./targets.js";
+import { fillInputWindow, type NeuronioSimulations, type NeuronioSparseSimulations } from "./read.js";
 
 type Num = ArrayLike<number>;
 
@@ -33,9 +34,8 @@ function checkBinary(yTrue: Num, yScore: Num, what: string): void {
 export function rocCurve(yTrue: Num, yScore: Num, dropIntermediate = true): RocCurve {
   checkBinary(yTrue, yScore, "rocCurve");
   const n = yTrue.length;
-  const order = Array.from({ length: n }, (_, i) => i);
   // descending score; ties broken arbitrarily (they collapse into one threshold)
-  order.sort((a, b) => yScore[b]! - yScore[a]!);
+  const order = Uint32Array.from({ length: n }, (_, i) => i).sort((a, b) => yScore[b]! - yScore[a]!);
   const tpsAll: number[] = [];
   const fpsAll: number[] = [];
   const thrAll: number[] = [];
@@ -100,7 +100,7 @@ export function auc(x: Num, y: Num): number {
 export function rocAucRank(yTrue: Num, yScore: Num): number {
   checkBinary(yTrue, yScore, "rocAucRank");
   const n = yTrue.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => yScore[a]! - yScore[b]!);
+  const order = Uint32Array.from({ length: n }, (_, i) => i).sort((a, b) => yScore[a]! - yScore[b]!);
   let rankSumPos = 0;
   let nPos = 0;
   for (let k = 0; k < n; ) {
@@ -117,7 +117,11 @@ export function rocAucRank(yTrue: Num, yScore: Num): number {
 
 /** calc_TP_at_desired_FP: tpr at the ROC point whose fpr is closest to the target (index ≥ 1). */
 export function tpAtFp(yTrue: Num, yScore: Num, desiredFp = 0.0025): number {
-  const { fpr, tpr } = rocCurve(yTrue, yScore);
+  return tpAtFpOfCurve(rocCurve(yTrue, yScore), desiredFp);
+}
+
+/** tpAtFp on a computed ROC curve. */
+export function tpAtFpOfCurve({ fpr, tpr }: RocCurve, desiredFp: number): number {
   const d = fpr.map((f) => Math.abs(f - desiredFp));
   let i = argmin(d);
   if (i === 0) i = 1;
@@ -126,7 +130,11 @@ export function tpAtFp(yTrue: Num, yScore: Num, desiredFp = 0.0025): number {
 
 /** calc_AUC_at_desired_FP: mean TPR over a 20000-point FPR grid from 0 up to (not including) the target. */
 export function aucAtFp(yTrue: Num, yScore: Num, desiredFp = 0.01): number {
-  const { fpr, tpr } = rocCurve(yTrue, yScore);
+  return aucAtFpOfCurve(rocCurve(yTrue, yScore), desiredFp);
+}
+
+/** aucAtFp on a computed ROC curve. */
+export function aucAtFpOfCurve({ fpr, tpr }: RocCurve, desiredFp: number): number {
   const grid = linspace(0, 1, 20000);
   const tprGrid = interp(grid, fpr, tpr);
   const d = grid.map((g) => Math.abs(g - desiredFp));
@@ -185,12 +193,12 @@ export function extractCoreResults(
   ySpikesGT: Num, ySpikesHat: Num, ySomaGT: Num, ySomaHat: Num, desiredFpList: readonly number[] = [0.0025, 0.01],
 ): NeuronioCoreResults {
   const res: Record<string, number> = {};
+  const curve = rocCurve(ySpikesGT, ySpikesHat); // one curve for every spike metric
   for (const fp of desiredFpList) {
-    res[`TP @ ${fp.toFixed(4)} FP`] = tpAtFp(ySpikesGT, ySpikesHat, fp);
-    res[`AUC @ ${fp.toFixed(4)} FP`] = aucAtFp(ySpikesGT, ySpikesHat, fp);
+    res[`TP @ ${fp.toFixed(4)} FP`] = tpAtFpOfCurve(curve, fp);
+    res[`AUC @ ${fp.toFixed(4)} FP`] = aucAtFpOfCurve(curve, fp);
   }
-  const { fpr, tpr } = rocCurve(ySpikesGT, ySpikesHat);
-  res.AUC = auc(fpr, tpr);
+  res.AUC = auc(curve.fpr, curve.tpr);
   res.soma_explained_variance_percent = 100 * explainedVariance(ySomaGT, ySomaHat);
   res.soma_RMSE = rmse(ySomaGT, ySomaHat);
   res.soma_MAE = mae(ySomaGT, ySomaHat);
@@ -259,10 +267,10 @@ export interface TestPredictionOptions {
  * `inputWindowSize` advancing by `inputWindowSize − burnInTime`, keeping every
  * window's output after its burn-in (all of the first), then z-score-align the
  * soma prediction to the target (as the authors do "for comparability").
- * X is the reader's [2S, T, sims]; ySpike/ySoma are [T, sims].
+ * `data` is either reader's result (dense X [2S, T, sims] or sparse events); ySpike/ySoma are [T, sims].
  */
 export function computeTestPredictions(
-  data: { X: Uint8Array; ySpike: Float64Array; ySoma: Float64Array; numSegments: number; simDurationMs: number; numSimulations: number },
+  data: NeuronioSimulations | NeuronioSparseSimulations,
   forward: NeuronioEvalForward,
   opts: TestPredictionOptions,
 ): NeuronioPredictions {
@@ -284,17 +292,11 @@ export function computeTestPredictions(
   const step = W - burn;
   const numSplits = Math.trunc(2 + (T - W) / step);
   const x = new Float32Array(sims * W * C);
-  const half = data.numSegments;
   for (let k = 0; k < numSplits; k++) {
     const start = k * step;
     x.fill(0);
-    for (let s = 0; s < sims; s++) {
-      for (let t = 0; t < W && start + t < T; t++) {
-        for (let c = 0; c < C; c++) {
-          if (data.X[(c * T + start + t) * sims + s]) x[(s * W + t) * C + c] = c < half ? 1 : -1; // synapse types: exc +1, inh −1
-        }
-      }
-    }
+    // synapse types: exc +1, inh −1; zero padding past the end
+    for (let s = 0; s < sims; s++) fillInputWindow(data, s, start, W, x, s * W * C);
     const out = forward(x, [sims, W, C]);
     if (out.length !== sims * W * 2) throw new RangeError(`the model returned ${out.length} values, expected [${sims}, ${W}, 2]`);
     // which window steps land where

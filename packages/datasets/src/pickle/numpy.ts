@@ -173,7 +173,7 @@ export function resolveNumpy(v: PyValue, seen: WeakMap<object, PyValue> = new We
   if (seen.has(v)) return seen.get(v);
   if (v instanceof Map) {
     seen.set(v, v);
-    for (const [k, x] of v) v.set(k, resolveNumpy(x, seen));
+    for (const [k, x] of v) if (typeof x === "object" && x !== null) v.set(k, resolveNumpy(x, seen));
     return v;
   }
   if (Array.isArray(v)) {
@@ -184,7 +184,10 @@ export function resolveNumpy(v: PyValue, seen: WeakMap<object, PyValue> = new We
       return t;
     }
     seen.set(v, v);
-    for (let i = 0; i < v.length; i++) v[i] = resolveNumpy(v[i], seen);
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i];
+      if (typeof x === "object" && x !== null) v[i] = resolveNumpy(x, seen);
+    }
     return v;
   }
   return v;

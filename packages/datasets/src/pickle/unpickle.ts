@@ -170,6 +170,8 @@ export function unpickle(bytes: Uint8Array, opts: UnpickleOptions = {}): PyValue
       case OP.LONG4: {
         const n = r.i32("LONG4 length");
         if (n < 0) fail(at, op, `negative length ${n}`);
+        // ints of state dicts and NeuronIO files are small; a huge LONG4 would only cost quadratic time
+        if (n > 1024) fail(at, op, `a ${n}-byte integer is larger than this reader accepts (1024 bytes)`);
         stack.push(decodeLong(r.take(n, "LONG4 bytes")));
         break;
       }

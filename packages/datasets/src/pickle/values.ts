@@ -79,10 +79,6 @@ export function latin1Bytes(s: string, what: string): Uint8Array {
 }
 
 export function latin1String(bytes: Uint8Array): string {
-  let s = "";
-  const CH = 8192;
-  for (let i = 0; i < bytes.length; i += CH) {
-    s += String.fromCharCode.apply(null, Array.from(bytes.subarray(i, Math.min(bytes.length, i + CH))));
-  }
-  return s;
+  // Node's "latin1" is ISO-8859-1 byte for byte (TextDecoder's "latin1" is windows-1252, which is not)
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
 }

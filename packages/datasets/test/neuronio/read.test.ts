@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { readNeuronioSimulations } from "../../src/neuronio/read.js";
+import { fillInputWindow, readNeuronioSimulations, readNeuronioSparse } from "../../src/neuronio/read.js";
+import { NeuronioDataset } from "../../src/neuronio/dataset.js";
+import { computeTestPredictions } from "../../src/neuronio/eval.js";
 import { writeNeuronioSimulations, type NeuronioFileContent } from "../../src/neuronio/write.js";
 import { NumpyArray, numpyGlobals, resolveNumpy } from "../../src/pickle/numpy.js";
 import { unpickle } from "../../src/pickle/unpickle.js";
@@ -78,6 +80,38 @@ describe("NeuronIO reader", () => {
     const py2 = writeNeuronioSimulations(content, "py2");
     expect(Buffer.from(py2).includes(Buffer.from([0x55, 6, ...Buffer.from("Params")]))).toBe(true);
     expect(Buffer.from(py2).includes(Buffer.from("_codecs"))).toBe(false);
+  });
+
+  it("the sparse reader holds the same inputs as events (and the same targets)", () => {
+    const sp = readNeuronioSparse(bytes, "sim__small_2x1000ms.p");
+    expect(firstDiff(sp.ySpike, sim.ySpike)).toBe(-1);
+    expect(firstDiff(sp.ySoma, sim.ySoma)).toBe(-1);
+    const events: number[][] = [];
+    sp.inputs.forEach(({ offsets, channels }, k) => {
+      expect(offsets.length).toBe(1001);
+      for (let t = 0; t < 1000; t++) for (let i = offsets[t]!; i < offsets[t + 1]!; i++) events.push([channels[i]!, t, k]);
+    });
+    events.sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]! || a[2]! - b[2]!);
+    expect(events).toEqual(expected.X_nonzero);
+    // windows, batches and evaluation inputs agree between the two forms
+    const xa = new Float32Array(300 * 1278), xb = new Float32Array(300 * 1278);
+    fillInputWindow(sim, 1, 800, 300, xa, 0);
+    fillInputWindow(sp, 1, 800, 300, xb, 0);
+    expect(firstDiff(xa, xb)).toBe(-1);
+    expect(xa.some((v) => v === -1) && xa.some((v) => v === 1)).toBe(true);
+    const dd = new NeuronioDataset([sim], { windowSize: 200, burnIn: 50 }), ds = new NeuronioDataset([sp], { windowSize: 200, burnIn: 50 });
+    const ba = dd.batch(dd.windows()), bb = ds.batch(ds.windows());
+    expect(firstDiff(ba.x, bb.x)).toBe(-1);
+    expect(firstDiff(ba.ySoma, bb.ySoma)).toBe(-1);
+    const fwd = (x: Float32Array, [B, W, C]: [number, number, number]) => {
+      const o = new Float64Array(B * W * 2);
+      for (let i = 0; i < B * W; i++) { let a = 0; for (let c = 0; c < C; c++) a += x[i * C + c]!; o[2 * i] = 1 / (1 + Math.exp(-a)); o[2 * i + 1] = a; }
+      return o;
+    };
+    const pa = computeTestPredictions(sim, fwd, { burnInTime: 100, inputWindowSize: 400 });
+    const pb = computeTestPredictions(sp, fwd, { burnInTime: 100, inputWindowSize: 400 });
+    expect(firstDiff(pa.ySpikesHat, pb.ySpikesHat)).toBe(-1);
+    expect(firstDiff(pa.ySomaHat, pb.ySomaHat)).toBe(-1);
   });
 
   it("refuses a truncated file, a wrong schema and out-of-range spike times with clear errors", () => {

@@ -106,6 +106,10 @@ describe("unpickle", () => {
     expect(() => unpickle(new Uint8Array([0x80, 2, 0x4e, 0x51, 0x2e]))).toThrow(/persistent id but this reader was given no persistent_load/);
     expect(() => unpickle(new Uint8Array([0x80, 2, 0x4e, 0x4e, 0x2e]))).toThrow(/expected one value on the stack, found 2/);
     expect(() => unpickle(new Uint8Array(0))).toThrow(PickleError);
+    expect(() => unpickle(new Uint8Array([0x80, 2, 0x8b, 0xff, 0xff, 0xff, 0x7f]))).toThrow(/LONG4 at offset 2: a 2147483647-byte integer is larger than this reader accepts/);
+    expect(() => unpickle(new Uint8Array([0x80, 2, 0x58, 0xff, 0xff, 0xff, 0x7f]))).toThrow(/truncated pickle: BINUNICODE at offset 7 needs 2147483647 bytes/);
+    // LONG4 of 2 bytes: -2 (0xfe 0xff), read as Python does
+    expect(unpickle(new Uint8Array([0x80, 2, 0x8b, 2, 0, 0, 0, 0xfe, 0xff, 0x2e]))).toBe(-2);
   });
 
   it("reads Python 2 numpy pickles: str payloads, int flags, a fortran flag of 1, big-endian data", () => {

@@ -6,5 +6,6 @@ export { TORCH_DTYPES, dtypeInfo, numel, rawToNumbers, rawToFloat64, type RawTen
 export { readModelConfig, modelConfigSchema, ModelConfigError, type ElmModelConfig, type RawModelConfig } from "./modelConfig.js";
 export {
   loadPretrained, pretrainedFromStateDict, stateDictForTorch, exportPretrained, neuronioEvalForward, denseFromSparse, predictFromFiles,
-  NEURONIO_SOMA_SCALE, type PretrainedOptions, type SparseInput, type PredictFiles,
+  evaluateNeuronioFile, NEURONIO_SOMA_SCALE, type PretrainedOptions, type SparseInput, type PredictFiles, type PredictDir,
+  type SparsePrediction, type NeuronioFileEvaluation,
 } from "./pretrained.js";

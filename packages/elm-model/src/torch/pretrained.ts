@@ -11,6 +11,7 @@ import type { RawTensor } from "./rawTensor.js";
 import { readTorchStateDict } from "./read.js";
 import { writeTorchStateDict } from "./write.js";
 import { TorchFileError } from "./zip.js";
+import { computeTestPredictions, filterAndExtractCoreResults, readNeuronioSimulations } from "./datasets.js";
 
 /** DEFAULT_Y_TRAIN_SOMA_SCALE of the authors: the soma output is trained ×1/10. */
 export const NEURONIO_SOMA_SCALE = 1 / 10;
@@ -156,22 +157,105 @@ export interface PredictFiles {
   device?: Device;
 }
 
-/** What `elm predict` does: load, run the sparse input, write raw and NeuronIO-eval outputs as JSON. */
-export async function predictFromFiles(f: PredictFiles): Promise<{ raw_output: { shape: number[]; data: number[] }; neuronio_eval_output: { shape: number[]; data: number[] } }> {
-  const model = await loadPretrained(f.checkpoint, f.config, { dtype: f.dtype, device: f.device });
+/** The `elm predict --model <dir> --input <file…>` call: a model folder and several inputs. */
+export interface PredictDir {
+  /** folder with model_config.json and one .pt state dict */
+  modelDir: string;
+  /** sparse-input .json files, or NeuronIO simulation files (.p) to evaluate as the authors do */
+  inputs: string[];
+  out?: string;
+  dtype?: "float32" | "float64";
+  device?: Device | string;
+  /** NeuronIO evaluation windows (the authors' train_config: 500 and 150) */
+  inputWindowSize?: number;
+  burnInTime?: number;
+}
+
+export interface SparsePrediction {
+  raw_output: { shape: number[]; data: number[] };
+  neuronio_eval_output: { shape: number[]; data: number[] };
+}
+
+export interface NeuronioFileEvaluation {
+  file: string;
+  simulations: number;
+  /** filter_and_extract_core_results: AUC, TP/AUC at FP, soma RMSE/MAE/explained variance */
+  results: Record<string, number>;
+}
+
+async function predictSparse(model: ElmBase, input: string): Promise<SparsePrediction> {
   let inp: SparseInput;
   try {
-    inp = JSON.parse(await readFile(f.input, "utf8")) as SparseInput;
+    inp = JSON.parse(await readFile(input, "utf8")) as SparseInput;
   } catch (e) {
-    throw new RangeError(`${f.input}: not valid JSON: ${(e as Error).message}`);
+    throw new RangeError(`${input}: not valid JSON: ${(e as Error).message}`);
   }
   const x = denseFromSparse(inp, model.dtype as "float32" | "float64", model.device);
   const raw = noGrad(() => model.forward(x));
   const ev = neuronioEvalForward(model, x);
-  const result = {
+  return {
     raw_output: { shape: [...raw.shape], data: raw.toArray() },
     neuronio_eval_output: { shape: [...ev.shape], data: ev.toArray() },
   };
+}
+
+/** The authors' NeuronioEvaluator on one simulation file: windowed predictions, then their core results. */
+export async function evaluateNeuronioFile(
+  model: ElmBase, file: string, opts: { inputWindowSize?: number; burnInTime?: number } = {},
+): Promise<NeuronioFileEvaluation> {
+  const b = await readFile(file);
+  const sim = readNeuronioSimulations(new Uint8Array(b.buffer, b.byteOffset, b.byteLength), file);
+  const dtype = model.dtype as "float32" | "float64";
+  const p = computeTestPredictions(
+    sim,
+    (x, shape) => neuronioEvalForward(model, Tensor.fromArray(dtype === "float32" ? x : Float64Array.from(x), shape, { dtype, device: model.device })).data as Float32Array | Float64Array,
+    { inputWindowSize: opts.inputWindowSize ?? 500, burnInTime: opts.burnInTime ?? 150 },
+  );
+  const results = filterAndExtractCoreResults(p) as unknown as Record<string, number>;
+  return { file, simulations: sim.numSimulations, results };
+}
+
+async function findModelFiles(dir: string): Promise<{ checkpoint: string; config: string }> {
+  const { readdir } = await import("node:fs/promises");
+  const { join } = await import("node:path");
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (e) {
+    throw new RangeError(`--model ${dir}: cannot read the folder: ${(e as Error).message}`);
+  }
+  if (!names.includes("model_config.json")) throw new RangeError(`--model ${dir}: no model_config.json in the folder`);
+  const pts = names.filter((n) => n.endsWith(".pt") || n.endsWith(".pth"));
+  if (pts.length !== 1) throw new RangeError(`--model ${dir}: expected exactly one .pt state dict, found ${pts.length}${pts.length ? ` (${pts.join(", ")})` : ""}`);
+  return { checkpoint: join(dir, pts[0]!), config: join(dir, "model_config.json") };
+}
+
+/**
+ * What `elm predict` does. Two call shapes:
+ * - `{ checkpoint, config, input, out }`: one sparse-input JSON → writes and returns `{ raw_output, neuronio_eval_output }`;
+ * - `{ modelDir, inputs, out? }`: a model folder and several inputs; each `.json` is a sparse input as above, any
+ *   other file a NeuronIO simulation file scored as the authors do. Returns (and writes to `out`) `{ predictions: [...] }`.
+ */
+export async function predictFromFiles(f: PredictFiles): Promise<SparsePrediction>;
+export async function predictFromFiles(f: PredictDir): Promise<{ predictions: (SparsePrediction & { file: string } | NeuronioFileEvaluation)[] }>;
+export async function predictFromFiles(f: PredictFiles | PredictDir): Promise<unknown> {
+  const device = (f.device ?? "ref") as Device;
+  if (device !== "ref" && device !== "cpu" && device !== "cuda") throw new RangeError(`device must be ref, cpu or cuda, got ${String(f.device)}`);
+  if ("modelDir" in f) {
+    if (!Array.isArray(f.inputs) || f.inputs.length === 0) throw new RangeError("predictFromFiles: inputs must list at least one file");
+    const m = await findModelFiles(f.modelDir);
+    const model = await loadPretrained(m.checkpoint, m.config, { dtype: f.dtype, device });
+    const predictions: (SparsePrediction & { file: string } | NeuronioFileEvaluation)[] = [];
+    for (const file of f.inputs) {
+      if (file.endsWith(".json")) predictions.push({ file, ...(await predictSparse(model, file)) });
+      else predictions.push(await evaluateNeuronioFile(model, file, f));
+    }
+    const result = { predictions };
+    if (f.out) await writeFile(f.out, JSON.stringify(result));
+    return result;
+  }
+  const model = await loadPretrained(f.checkpoint, f.config, { dtype: f.dtype, device });
+  const result = await predictSparse(model, f.input);
   await writeFile(f.out, JSON.stringify(result));
   return result;
 }

@@ -15,7 +15,7 @@ import {
   unpickle,
   type PyGlobal,
   type PyValue,
-} from "./pickle.js";
+} from "./datasets.js";
 import { numel, storageInfo, type RawTensor, type RawTensorData, type TorchDType } from "./rawTensor.js";
 import { TorchFileError, readTorchArchive } from "./zip.js";
 

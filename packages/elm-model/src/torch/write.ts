@@ -5,7 +5,7 @@
 // torch.<T>Storage, key, 'cpu', numel)), archive/byteorder = "little",
 // archive/data/<key> raw little-endian, archive/version = 3; entries stored,
 // data aligned to 64 bytes.
-import { PyCall, PyGlobalRef, PyPersistent, PyTupleOf, pickle, type PyValue } from "./pickle.js";
+import { PyCall, PyGlobalRef, PyPersistent, PyTupleOf, pickle, type PyValue } from "./datasets.js";
 import { dtypeInfo, numel, type RawTensor } from "./rawTensor.js";
 import { TorchFileError, writeTorchArchive } from "./zip.js";
 

@@ -5,14 +5,14 @@ import { describe, expect, it } from "vitest";
 import { Tensor, noGrad } from "@elm/core";
 import { loadPretrained, neuronioEvalForward } from "../../src/torch/pretrained.js";
 import { generateTeacherFile } from "../../../datasets/src/neuronio/teacher.js";
-import { readNeuronioSimulations } from "../../../datasets/src/neuronio/read.js";
+import { readNeuronioSparse } from "../../../datasets/src/neuronio/read.js";
 import { computeTestPredictions, filterAndExtractCoreResults } from "../../../datasets/src/neuronio/eval.js";
 
 const DIR = new URL("../../../../../shared/fixtures/pretrained/neuronio_num_memory_10/", import.meta.url);
 
 describe("NeuronIO pipeline offline (teacher → reader → pre-trained ELM → evaluation)", () => {
   it("runs end to end and gives the authors' metrics", async () => {
-    const sim = readNeuronioSimulations(generateTeacherFile({ numSimulations: 4, simDurationSec: 2, seed: 11, wExc: 8 }), "teacher.p");
+    const sim = readNeuronioSparse(generateTeacherFile({ numSimulations: 4, simDurationSec: 2, seed: 11, wExc: 8 }), "teacher.p");
     const model = await loadPretrained(new URL("neuronio_best_model_state.pt", DIR).pathname, new URL("model_config.json", DIR).pathname, { dtype: "float32", device: "cpu" });
     let calls = 0;
     const p = computeTestPredictions(

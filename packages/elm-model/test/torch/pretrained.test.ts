@@ -109,6 +109,26 @@ describe("the authors' pre-trained NeuronIO ELM (d_m = 10) through ElmNeuron", (
     await expect(predictFromFiles({ checkpoint: PT, config: CFG, input: inp, out })).rejects.toThrow(/input\.json: not valid JSON/);
   });
 
+  it("predictFromFiles({ modelDir, inputs }) as `elm predict --model <dir> --input …` calls it: sparse JSON and NeuronIO files", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "elm-predict-dir-"));
+    writeFileSync(join(dir, "neuronio_best_model_state.pt"), readFileSync(PT));
+    writeFileSync(join(dir, "model_config.json"), readFileSync(CFG));
+    const inp = join(dir, "x.json");
+    writeFileSync(inp, JSON.stringify({ input_shape: [1, 20, 1278], input_nonzero: expected.input_nonzero.filter((r) => r[0] === 0 && r[1] < 20) }));
+    const sim = new URL("../../../../../shared/fixtures/neuronio/sim__small_2x1000ms.p", import.meta.url).pathname;
+    const out = join(dir, "pred.json");
+    const r = await predictFromFiles({ modelDir: dir, inputs: [inp, sim], out, device: "cpu" });
+    expect(JSON.parse(readFileSync(out, "utf8"))).toEqual(r);
+    const [a, b] = r.predictions as unknown as [{ raw_output: { data: number[] } }, { simulations: number; results: Record<string, number> }];
+    for (let i = 0; i < 40; i++) expect(Math.abs(a.raw_output.data[i]! - expected.raw_output.data[i]!)).toBeLessThan(1e-9);
+    expect(b.simulations).toBe(2);
+    expect(Object.keys(b.results)).toContain("AUC");
+    for (const v of Object.values(b.results)) expect(Number.isFinite(v)).toBe(true);
+    await expect(predictFromFiles({ modelDir: join(dir, "nope"), inputs: [inp] })).rejects.toThrow(/cannot read the folder/);
+    writeFileSync(join(dir, "second.pt"), readFileSync(PT));
+    await expect(predictFromFiles({ modelDir: dir, inputs: [inp] })).rejects.toThrow(/expected exactly one \.pt state dict, found 2/);
+  });
+
   it("refuses a config that does not fit the weights", () => {
     const sd = readTorchStateDict(new Uint8Array(readFileSync(PT)));
     const cfg = JSON.parse(readFileSync(CFG, "utf8"));

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { readTorchCheckpoint, readTorchStateDict } from "../../src/torch/read.js";
 import { writeTorchStateDict } from "../../src/torch/write.js";
 import { writeTorchArchive, TorchFileError } from "../../src/torch/zip.js";
-import { PyCall, PyGlobalRef, PyPersistent, PyTupleOf, pickle } from "../../src/torch/pickle.js";
+import { PyCall, PyGlobalRef, PyPersistent, PyTupleOf, pickle } from "../../src/torch/datasets.js";
 import type { RawTensor } from "../../src/torch/rawTensor.js";
 
 const PT = new URL("../../../../../shared/fixtures/pretrained/neuronio_num_memory_10/neuronio_best_model_state.pt", import.meta.url);
