@@ -53,7 +53,7 @@ export const ModelConfigSchema = z.strictObject({
 export const TrainConfigSchema = z.strictObject({
   task: choice(TASKS),
   model: choice(MODELS).default("elm"),
-  /** Use the built-in synthetic data instead of files: spiking digits (shd, shd-adding) or synthetic text (enwik8). */
+  /** Use built-in synthetic data instead of files: spiking digits (shd, shd-adding), synthetic text (enwik8), a teacher neuron (neuronio). */
   synthetic: z.boolean().default(false),
   dataDir: z.string().min(1).default("data"),
   out: z.string().min(1).default("runs/elm"),
@@ -189,7 +189,6 @@ export function resolveConfig(sources: { file?: Record<string, unknown>; overrid
   const r = TrainConfigSchema.safeParse(merged);
   if (!r.success) throw new ConfigError(formatIssues(r.error.issues, where));
   const c = r.data;
-  if (c.synthetic && c.task === "neuronio") throw new ConfigError(`invalid configuration${where}:\n  --synthetic: only for --task shd, shd-adding or enwik8, got --task neuronio`);
   return c;
 }
 

@@ -86,6 +86,8 @@ function checkResumeConfig(saved: Record<string, unknown>, now: Record<string, u
   if (diff.length) throw new Error(`--resume: the checkpoint in ${dir} was made with another configuration:\n  ${diff.join("\n  ")}`);
 }
 
+const fmtExtra = (e?: Record<string, number>) => (e ? Object.entries(e).map(([k, v]) => ` ${k} ${v.toFixed(4)}`).join("") : "");
+
 const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
 
 function better(a: number, b: number, higher: boolean): boolean {
@@ -272,7 +274,7 @@ export async function train<B>(opts: TrainOptions<B>): Promise<TrainResult> {
       progress.endEpoch(
         `epoch ${epoch + 1}/${c.epochs}: train loss ${tr.loss.toFixed(4)}` +
           (tr.metric !== undefined ? ` ${task.metricName} ${tr.metric.toFixed(4)}` : "") +
-          (valid ? ` | valid loss ${valid.loss.toFixed(4)}${valid.metric !== undefined ? ` ${task.metricName} ${valid.metric.toFixed(4)}` : ""}` : "") +
+          (valid ? ` | valid loss ${valid.loss.toFixed(4)}${valid.metric !== undefined ? ` ${task.metricName} ${valid.metric.toFixed(4)}` : ""}${fmtExtra(valid.extra)}` : "") +
           ` | ${seconds.toFixed(1)} s`,
       );
       state.epoch += 1;
@@ -305,7 +307,7 @@ export async function train<B>(opts: TrainOptions<B>): Promise<TrainResult> {
     }
     test = await evaluate(model, task, task.test, { dtype, device });
     model.loadStateDict(snapshot);
-    progress.log(`test (${state.best ? `best model, epoch ${state.best.epoch}` : "last model"}): loss ${test.loss.toFixed(4)}${test.metric !== undefined ? ` ${task.metricName} ${test.metric.toFixed(4)}` : ""}`);
+    progress.log(`test (${state.best ? `best model, epoch ${state.best.epoch}` : "last model"}): loss ${test.loss.toFixed(4)}${test.metric !== undefined ? ` ${task.metricName} ${test.metric.toFixed(4)}` : ""}${fmtExtra(test.extra)}`);
   }
   const result: TrainResult = { history: state.history, best: state.best, test, interrupted, steps: state.step, seconds: state.seconds, out: c.out, finalCheckpoint };
   if (!interrupted) {

@@ -6,6 +6,7 @@ import { writeFileAtomic } from "./atomic.js";
 import { CudaUnavailableError, cpu, cudaStatus } from "@elm/native";
 import type { TrainConfig } from "./config.js";
 import { buildClassificationTask, buildLanguageTask } from "./data.js";
+import { buildNeuronioTask } from "./data_neuronio.js";
 import { train, type TrainResult } from "./loop.js";
 import { parameterCount, type TrainableModel } from "./model.js";
 import { buildModel } from "./models/build.js";
@@ -20,10 +21,7 @@ export async function buildTask(c: TrainConfig): Promise<{ task: TrainTask<any>;
     case "enwik8":
       return buildLanguageTask(c);
     case "neuronio":
-      throw new Error(
-        "--task neuronio: the NeuronIO training data loader is not available in this build (the trainer has the loss, AUC and RMSE; " +
-          "@elm/datasets does not yet export a NeuronIO batch source). Use 'elm predict' to run pre-trained NeuronIO models.",
-      );
+      return buildNeuronioTask(c);
   }
 }
 

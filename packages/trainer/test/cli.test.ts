@@ -54,10 +54,6 @@ describe("elm train: configuration errors", () => {
     expect((await cli("train", "--config", f)).err).toContain(`config file ${f} is not valid JSON`);
     expect((await cli("train", "--config", join(dir, "nope.json"))).err).toContain("cannot read config file");
   });
-  it("--synthetic is only for tasks with a built-in generator", async () => {
-    const r = await cli("train", "--task", "neuronio", "--synthetic");
-    expect(r.err).toContain("--synthetic: only for --task shd, shd-adding or enwik8, got --task neuronio");
-  });
   it("missing SHD files point to 'elm data fetch shd' and --synthetic", async () => {
     const r = await cli("train", "--task", "shd", "--data-dir", join(dir, "none"), "--no-progress", "--out", join(dir, "run"));
     expect(r.code).toBe(1);

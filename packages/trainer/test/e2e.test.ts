@@ -72,4 +72,19 @@ describe("elm train / eval end to end (synthetic SHD-Adding)", () => {
     expect(res.test.metric).toBeGreaterThan(0);
     expect(res.test.metric).toBeLessThan(9); // near log2(256) = 8 after 3 steps
   }, 60_000);
+
+  it("--task neuronio --synthetic: teacher-neuron files, BCE + soma MSE after the burn-in, AUC and soma RMSE", async () => {
+    const out = join(dir, "run-nio");
+    const r = await cli("train", "--task", "neuronio", "--synthetic", "--model", "branch-elm", "--d-m", "4", "--d-tree", "45", "--d-brch", "30", "--sample-ms", "200", "--burn-in-ms", "50", "--steps-per-epoch", "3", "--epochs", "1", "--batch-size", "4", "--eval-batch-size", "32", "--data-dir", join(dir, "data"), "--no-progress", "--threads", "1", "--out", out);
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+    const res = JSON.parse(readFileSync(join(out, "result.json"), "utf8"));
+    expect(res.steps).toBe(3);
+    expect(res.test.metric).toBeGreaterThan(0);
+    expect(res.test.metric).toBeLessThan(1);
+    expect(res.test.extra.somaRmseMv).toBeGreaterThan(0);
+    expect(res.history[0].valExtra.somaRmseMv).toBeGreaterThan(0);
+    const miss = await cli("train", "--task", "neuronio", "--data-dir", join(dir, "nowhere"), "--no-progress", "--out", join(dir, "run-nio2"));
+    expect(miss.err).toContain("no simulation files (*sim__*.p)");
+  }, 60_000);
 });

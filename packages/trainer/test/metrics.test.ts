@@ -66,12 +66,12 @@ describe("task accumulators", () => {
     const acc = new NeuronIoAccumulator({ burnIn: 1, somaWeight: 1 }, true);
     // B=1, T=4, channels (logit, soma); t=0 is burn-in (its logit would spoil the AUC)
     const out = Tensor.fromArray([9, 0, -1, 1, 2, 2, 0.5, 3], [1, 4, 2], { dtype: "float64" });
-    const batch = { x: new Float32Array(4), shape: [1, 4, 1] as [number, number, number], spike: Float32Array.from([0, 0, 1, 0]), soma: Float32Array.from([0, 1, 2, 2]) };
+    const batch = { x: new Float32Array(4), shape: [1, 4, 1] as [number, number, number], ySpike: Float32Array.from([0, 0, 1, 0]), ySoma: Float32Array.from([0, 1, 2, 2]), burnIn: 1, windows: [] };
     acc.add(out, batch, 0.7);
     const r = acc.result();
     expect(r.loss).toBeCloseTo(0.7, 12);
     expect(r.metric).toBe(1); // scores after burn-in: -1 (no), 2 (spike), 0.5 (no)
-    expect(r.extra!.somaRmse).toBeCloseTo(Math.sqrt((0 + 0 + 1) / 3), 12);
+    expect(r.extra!.somaRmseMv).toBeCloseTo(Math.sqrt((0 + 0 + 1) / 3) * 10, 10); // targets are scaled by 1/10
   });
   it("language modelling: bits per character from the mean per-step loss", async () => {
     const { BpcAccumulator } = await import("../src/tasks/language.js");

@@ -32,7 +32,7 @@ export function addTrainCommand(program: Command): void {
     .option("--task <task>", `task: ${TASKS.join(" | ")}`)
     .option("--model <model>", `model: ${MODELS.join(" | ")}`)
     .option("--config <file>", "JSON file with any of the options below (flags win)")
-    .option("--synthetic", "use built-in synthetic data: spiking digits (shd, shd-adding) or text (enwik8)")
+    .option("--synthetic", "use built-in synthetic data: spiking digits (shd, shd-adding), text (enwik8), a teacher neuron (neuronio)")
     .option("--epochs <n>", "epochs", numberish)
     .option("--steps-per-epoch <n>", "cap on training steps per epoch (0 = all)", numberish)
     .option("--batch-size <n>", "batch size", numberish)
