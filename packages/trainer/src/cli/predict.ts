@@ -1,8 +1,9 @@
 // `elm predict`: runs a pre-trained model (the authors' NeuronIO .pt +
 // model_config.json) on a sparse input file through @elm/model's
-// predictFromFiles, writing { raw_output, neuronio_eval_output } as JSON.
+// predictFromFiles (torch module), writing { raw_output, neuronio_eval_output } as JSON.
 import type { Command } from "commander";
 import { DEVICES, DTYPES } from "../config.js";
+import { predictFromFiles } from "../torchInterop.js";
 
 export interface PredictOptions {
   checkpoint: string;
@@ -16,13 +17,6 @@ export interface PredictOptions {
 export async function predict(o: PredictOptions): Promise<{ shape: number[] }> {
   if (o.device !== undefined && !(DEVICES as readonly string[]).includes(o.device)) throw new Error(`elm predict: --device got '${o.device}'; allowed values: ${DEVICES.join(", ")}`);
   if (o.dtype !== undefined && !(DTYPES as readonly string[]).includes(o.dtype)) throw new Error(`elm predict: --dtype got '${o.dtype}'; allowed values: ${DTYPES.join(", ")}`);
-  // predictFromFiles lives in @elm/model's torch module; looked up at run time
-  // because the package index exports it only once the torchio branch adds it.
-  const mod = (await import("@elm/model")) as Record<string, unknown>;
-  const predictFromFiles = mod.predictFromFiles as
-    | ((f: { checkpoint: string; config: string; input: string; out: string; device: "ref" | "cpu" | "cuda"; dtype: "float32" | "float64" }) => Promise<{ raw_output: { shape: number[] } }>)
-    | undefined;
-  if (typeof predictFromFiles !== "function") throw new Error("elm predict: @elm/model does not export predictFromFiles in this build (its torch module is not exported yet)");
   const r = await predictFromFiles({
     checkpoint: o.checkpoint,
     config: o.config,
