@@ -6,5 +6,10 @@
 import { runMainJob } from "../packages/trainer/src/mainJob.js";
 
 const resume = process.argv.includes("--resume");
-const r = await runMainJob(resume ? { resume: true } : {});
-if (!Number.isFinite(r.testAccuracy)) process.exitCode = 130;
+try {
+  const r = await runMainJob(resume ? { resume: true } : {});
+  if (!Number.isFinite(r.testAccuracy)) process.exitCode = 130;
+} catch (e) {
+  console.error(`main job failed: ${(e as Error).message}`);
+  process.exitCode = 1;
+}

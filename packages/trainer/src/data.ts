@@ -3,7 +3,8 @@
 // validation (from the training file, seeded) / test.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { ShdAddingDataset, ShdDataset, loadSpikingDigits, readShd, splitTrainValid, type Batch, type SpikeSamples } from "@elm/datasets";
+import { ShdAddingDataset, ShdDataset, loadSpikingDigits, loadTextTask, readShd, splitTrainValid, type Batch, type SpikeSamples } from "@elm/datasets";
+import { languageTask, type TextBatch } from "./tasks/language.js";
 import type { TrainConfig } from "./config.js";
 import { classificationTask } from "./tasks/classification.js";
 import type { TrainTask } from "./task.js";
@@ -50,4 +51,14 @@ export async function buildClassificationTask(c: TrainConfig): Promise<{ task: T
     { name: c.synthetic ? "spiking-digits adding" : "SHD-Adding", ...common },
   );
   return { task, source };
+}
+
+/** Byte-level language modelling: enwik8 in `dataDir` (raw or .zip), or the synthetic text of @elm/datasets. */
+export async function buildLanguageTask(c: TrainConfig): Promise<{ task: TrainTask<TextBatch>; source: string }> {
+  const t = await loadTextTask({ data: c.synthetic ? "synthetic" : "enwik8", dataDir: c.dataDir, seqLen: c.seqLen, batchesPerEpoch: c.stepsPerEpoch > 0 ? c.stepsPerEpoch : undefined });
+  const task = languageTask(
+    { train: t.train, valid: t.valid, test: t.test },
+    { name: c.synthetic ? "synthetic text" : "enwik8", batchSize: c.batchSize, evalBatchSize: c.evalBatchSize, seed: c.seed, stepsPerEpoch: c.stepsPerEpoch, maxValidBatches: c.maxValidBatches },
+  );
+  return { task, source: t.source };
 }

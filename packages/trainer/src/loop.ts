@@ -73,17 +73,20 @@ export interface TrainResult {
 }
 
 /** Keys of the config that must match for --resume (they change the result). */
-const RESUME_KEYS = ["task", "model", "epochs", "batchSize", "lr", "optimizer", "weightDecay", "momentum", "schedule", "warmupSteps", "minLr", "clip", "seed", "dtype", "modelConfig", "stepsPerEpoch", "synthetic", "binMs", "samplesPerEpoch", "validFraction", "trainSamples", "testSamples"];
+const RESUME_KEYS = ["task", "model", "epochs", "batchSize", "lr", "optimizer", "weightDecay", "momentum", "schedule", "warmupSteps", "minLr", "clip", "seed", "dtype", "modelConfig", "stepsPerEpoch", "synthetic", "binMs", "samplesPerEpoch", "validFraction", "trainSamples", "testSamples", "seqLen"];
 
 function checkResumeConfig(saved: Record<string, unknown>, now: Record<string, unknown>, dir: string): void {
   const diff: string[] = [];
   for (const k of RESUME_KEYS) {
+    if (!(k in saved)) continue; // written before the key existed
     const a = JSON.stringify(saved[k]);
     const b = JSON.stringify(now[k]);
     if (a !== b) diff.push(`${k}: checkpoint ${a ?? "unset"}, now ${b ?? "unset"}`);
   }
   if (diff.length) throw new Error(`--resume: the checkpoint in ${dir} was made with another configuration:\n  ${diff.join("\n  ")}`);
 }
+
+const fmtExtra = (e?: Record<string, number>) => (e ? Object.entries(e).map(([k, v]) => ` ${k} ${v.toFixed(4)}`).join("") : "");
 
 const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
 
@@ -271,7 +274,7 @@ export async function train<B>(opts: TrainOptions<B>): Promise<TrainResult> {
       progress.endEpoch(
         `epoch ${epoch + 1}/${c.epochs}: train loss ${tr.loss.toFixed(4)}` +
           (tr.metric !== undefined ? ` ${task.metricName} ${tr.metric.toFixed(4)}` : "") +
-          (valid ? ` | valid loss ${valid.loss.toFixed(4)}${valid.metric !== undefined ? ` ${task.metricName} ${valid.metric.toFixed(4)}` : ""}` : "") +
+          (valid ? ` | valid loss ${valid.loss.toFixed(4)}${valid.metric !== undefined ? ` ${task.metricName} ${valid.metric.toFixed(4)}` : ""}${fmtExtra(valid.extra)}` : "") +
           ` | ${seconds.toFixed(1)} s`,
       );
       state.epoch += 1;
@@ -304,7 +307,7 @@ export async function train<B>(opts: TrainOptions<B>): Promise<TrainResult> {
     }
     test = await evaluate(model, task, task.test, { dtype, device });
     model.loadStateDict(snapshot);
-    progress.log(`test (${state.best ? `best model, epoch ${state.best.epoch}` : "last model"}): loss ${test.loss.toFixed(4)}${test.metric !== undefined ? ` ${task.metricName} ${test.metric.toFixed(4)}` : ""}`);
+    progress.log(`test (${state.best ? `best model, epoch ${state.best.epoch}` : "last model"}): loss ${test.loss.toFixed(4)}${test.metric !== undefined ? ` ${task.metricName} ${test.metric.toFixed(4)}` : ""}${fmtExtra(test.extra)}`);
   }
   const result: TrainResult = { history: state.history, best: state.best, test, interrupted, steps: state.step, seconds: state.seconds, out: c.out, finalCheckpoint };
   if (!interrupted) {

@@ -16,7 +16,7 @@ export const MAIN_JOB_CONFIG: Partial<TrainConfigInput> = {
   testSamples: 500,
   samplesPerEpoch: 3200,
   evalSamples: 500,
-  epochs: 16,
+  epochs: 30,
   batchSize: 16,
   evalBatchSize: 100,
   optimizer: "adamax",

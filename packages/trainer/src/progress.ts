@@ -87,7 +87,8 @@ export class NoProgress implements ProgressSink {
   stop(): void {}
 }
 
+/** A bar on a TTY, lines every 50 steps otherwise; with `enabled` false, only the epoch and summary lines. */
 export function makeProgress(metricName: string, enabled: boolean): ProgressSink {
-  if (!enabled) return new NoProgress();
+  if (!enabled) return new LineProgress(metricName);
   return process.stderr.isTTY ? new BarProgress(metricName) : new LineProgress(metricName, undefined, 50);
 }

@@ -1,8 +1,12 @@
 // One training run from a validated config: data → task, model, loop.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { Rng } from "@elm/core";
-import { cpu } from "@elm/native";
+import { writeFileAtomic } from "./atomic.js";
+import { CudaUnavailableError, cpu, cudaStatus } from "@elm/native";
 import type { TrainConfig } from "./config.js";
-import { buildClassificationTask } from "./data.js";
+import { buildClassificationTask, buildLanguageTask } from "./data.js";
+import { buildNeuronioTask } from "./data_neuronio.js";
 import { train, type TrainResult } from "./loop.js";
 import { parameterCount, type TrainableModel } from "./model.js";
 import { buildModel } from "./models/build.js";
@@ -14,12 +18,18 @@ export async function buildTask(c: TrainConfig): Promise<{ task: TrainTask<any>;
     case "shd":
     case "shd-adding":
       return buildClassificationTask(c);
+    case "enwik8":
+      return buildLanguageTask(c);
     case "neuronio":
-      throw new Error(
-        "--task neuronio: the NeuronIO training data loader is not available in this build (the trainer has the loss, AUC and RMSE; " +
-          "@elm/datasets does not yet export a NeuronIO batch source). Use 'elm predict' to run pre-trained NeuronIO models.",
-      );
+      return buildNeuronioTask(c);
   }
+}
+
+/** Fails before any data is loaded when the CUDA device cannot be used. */
+export function checkDevice(device: string): void {
+  if (device !== "cuda") return;
+  const s = cudaStatus();
+  if (!s.available) throw new CudaUnavailableError(`${s.reason ?? "unknown reason"} (choose --device cpu or ref)`);
 }
 
 export function applyThreads(threads: number): void {
@@ -28,9 +38,12 @@ export function applyThreads(threads: number): void {
 
 export async function runTraining(c: TrainConfig, opts: { progress?: ProgressSink; signal?: AbortSignal; handleSigint?: boolean } = {}): Promise<TrainResult & { model: TrainableModel }> {
   applyThreads(c.threads);
+  checkDevice(c.device);
   const { task, source } = await buildTask(c);
   const progress = opts.progress ?? makeProgress(task.metricName, c.progress);
   const model = buildModel(c, task.inputChannels, task.outputs, new Rng(c.seed).fork("init"));
+  mkdirSync(c.out, { recursive: true });
+  writeFileAtomic(join(c.out, "config.json"), `${JSON.stringify(c, null, 2)}\n`); // what `elm eval --run` rebuilds the run from
   progress.log(
     `${task.name} from ${source}: ${task.train.steps} steps/epoch × ${c.epochs} epochs, batch ${c.batchSize}; ` +
       `model ${model.kind} (${parameterCount(model)} parameters), ${c.optimizer} lr ${c.lr}, device ${c.device}, ${c.dtype}; out ${c.out}`,

@@ -54,14 +54,24 @@ describe("elm train: configuration errors", () => {
     expect((await cli("train", "--config", f)).err).toContain(`config file ${f} is not valid JSON`);
     expect((await cli("train", "--config", join(dir, "nope.json"))).err).toContain("cannot read config file");
   });
-  it("--synthetic is only for the SHD tasks", async () => {
-    const r = await cli("train", "--task", "neuronio", "--synthetic");
-    expect(r.err).toContain("--synthetic: only for --task shd or shd-adding");
-  });
   it("missing SHD files point to 'elm data fetch shd' and --synthetic", async () => {
     const r = await cli("train", "--task", "shd", "--data-dir", join(dir, "none"), "--no-progress", "--out", join(dir, "run"));
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/shd_train\.h5 not found; download it with 'elm data fetch shd/);
+  });
+});
+
+describe("devices", () => {
+  it("--device cuda without a usable CUDA device fails at once with the reason", async () => {
+    const { cudaStatus } = await import("@elm/native");
+    const r = await cli("train", "--task", "shd", "--device", "cuda", "--data-dir", join(dir, "none"), "--no-progress", "--out", join(dir, "run-cuda"));
+    if (cudaStatus().available) {
+      expect(r.err).not.toContain("CUDA device requested but unavailable"); // it gets as far as the missing data
+      expect(r.err).toContain("not found");
+    } else {
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/CUDA device requested but unavailable: .+ \(choose --device cpu or ref\)/);
+    }
   });
 });
 

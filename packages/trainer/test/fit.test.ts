@@ -7,7 +7,9 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { Rng } from "@elm/core";
 import { train } from "../src/loop.js";
+import { ElmNetwork } from "@elm/model";
 import { makeElm } from "../src/models/elm.js";
+import { ModuleAdapter } from "../src/models/module.js";
 import { classificationTask } from "../src/tasks/classification.js";
 import { FirstChannelTask } from "./helpers/tiny.js";
 
@@ -62,5 +64,19 @@ describe("models fit a small synthetic task", () => {
     const b = await run();
     expect(b.h).toEqual(a.h);
     expect(b.w).toEqual(a.w);
+  }, 60_000);
+
+  it("ELM Network (N = 8, cpu) reaches ≥ 90 %", async () => {
+    const task = firstChannel(4, 12);
+    const net = new ElmNetwork(
+      { num_input: 4, num_output: 4, num_neurons: 8, num_branch: 2, num_synapse_per_branch: 4, num_memory: 6, memory_tau_max: 50, learn_memory_tau: true },
+      { seed: 4, dtype: "float32", device: "cpu" },
+    );
+    const out = mkdtempSync(join(tmpdir(), "elm-fit-"));
+    dirs.push(out);
+    const t0 = performance.now();
+    const r = await train({ model: new ModuleAdapter("network", net), task, config: { epochs: 12, lr: 2e-2, optimizer: "adamax", clip: 1, seed: 0, device: "cpu", out, plot: false } });
+    console.log(`ELM Network first-channel: test accuracy ${r.test!.metric} (${((performance.now() - t0) / 1000).toFixed(1)} s); epoch 1 valid ${r.history[0].valMetric}`);
+    expect(r.test!.metric!).toBeGreaterThanOrEqual(0.9);
   }, 60_000);
 });

@@ -66,19 +66,29 @@ describe("task accumulators", () => {
     const acc = new NeuronIoAccumulator({ burnIn: 1, somaWeight: 1 }, true);
     // B=1, T=4, channels (logit, soma); t=0 is burn-in (its logit would spoil the AUC)
     const out = Tensor.fromArray([9, 0, -1, 1, 2, 2, 0.5, 3], [1, 4, 2], { dtype: "float64" });
-    const batch = { x: new Float32Array(4), shape: [1, 4, 1] as [number, number, number], spike: Float32Array.from([0, 0, 1, 0]), soma: Float32Array.from([0, 1, 2, 2]) };
+    const batch = { x: new Float32Array(4), shape: [1, 4, 1] as [number, number, number], ySpike: Float32Array.from([0, 0, 1, 0]), ySoma: Float32Array.from([0, 1, 2, 2]), burnIn: 1, windows: [] };
     acc.add(out, batch, 0.7);
     const r = acc.result();
     expect(r.loss).toBeCloseTo(0.7, 12);
     expect(r.metric).toBe(1); // scores after burn-in: -1 (no), 2 (spike), 0.5 (no)
-    expect(r.extra!.somaRmse).toBeCloseTo(Math.sqrt((0 + 0 + 1) / 3), 12);
+    expect(r.extra!.somaRmseMv).toBeCloseTo(Math.sqrt((0 + 0 + 1) / 3) * 10, 10); // targets are scaled by 1/10
   });
   it("language modelling: bits per character from the mean per-step loss", async () => {
     const { BpcAccumulator } = await import("../src/tasks/language.js");
     const acc = new BpcAccumulator();
-    const b = (n: number) => ({ x: new Float32Array(0), shape: [1, n, 0] as [number, number, number], targets: new Int32Array(n) });
+    const b = (n: number) => ({ x: new Int32Array(n), y: new Int32Array(n), shape: [1, n] as [number, number], tokens: n });
     acc.add(Tensor.fromArray([0], [1]), b(2), Math.LN2);
     acc.add(Tensor.fromArray([0], [1]), b(6), 3 * Math.LN2);
     expect(acc.result().metric).toBeCloseTo((2 * 1 + 6 * 3) / 8, 12);
+  });
+  it("language modelling: padded targets are not scored; bytes enter one-hot", async () => {
+    const { textLoss, oneHotBytes } = await import("../src/tasks/language.js");
+    // B=1, T=3, V=4: logits favour class 2 at every step; the last target is padding
+    const out = Tensor.fromArray([0, 0, 3, 0, 0, 0, 3, 0, 9, -9, -9, -9], [1, 3, 4], { dtype: "float64" });
+    const lse = Math.log(3 + Math.exp(3));
+    const l = textLoss(out, { x: Int32Array.from([1, 2, 0]), y: Int32Array.from([2, 0, -1]), shape: [1, 3], tokens: 2 }).item();
+    expect(l).toBeCloseTo(((lse - 3) + lse) / 2, 12);
+    expect([...oneHotBytes(Int32Array.from([1, 3]), 1, 2, 4)]).toEqual([0, 1, 0, 0, 0, 0, 0, 1]);
+    expect(() => oneHotBytes(Int32Array.from([7]), 1, 1, 4)).toThrow(/byte id 7/);
   });
 });

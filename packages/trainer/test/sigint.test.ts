@@ -16,7 +16,7 @@ afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 
 function child(out: string, sigintAfter: number | null): Promise<{ code: number | null; stdout: string }> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ["--conditions=@elm/source", "--import", "tsx", join(here, "helpers", "killChild.ts"), out, "3", "0"], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ELM_TEST_STEP_DELAY_MS: "10" } });
+    const p = spawn(process.execPath, ["--conditions=@elm/source", "--import", "tsx", join(here, "helpers", "killChild.ts"), out, "3", "0"], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ELM_TEST_STEP_DELAY_MS: "25" } });
     let stdout = "";
     let sent = false;
     p.stdout.on("data", (d) => {

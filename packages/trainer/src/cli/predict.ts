@@ -1,9 +1,9 @@
 // `elm predict`: runs a pre-trained model (the authors' NeuronIO .pt +
 // model_config.json) on a sparse input file through @elm/model's
-// predictFromFiles, writing { raw_output, neuronio_eval_output } as JSON.
+// predictFromFiles (torch module), writing { raw_output, neuronio_eval_output } as JSON.
 import type { Command } from "commander";
-import { predictFromFiles } from "@elm/model";
 import { DEVICES, DTYPES } from "../config.js";
+import { predictFromFiles } from "../torchInterop.js";
 
 export interface PredictOptions {
   checkpoint: string;
