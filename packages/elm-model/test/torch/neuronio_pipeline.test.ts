@@ -4,9 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { Tensor, noGrad } from "@elm/core";
 import { loadPretrained, neuronioEvalForward } from "../../src/torch/pretrained.js";
-import { generateTeacherFile } from "../../../datasets/src/neuronio/teacher.js";
-import { readNeuronioSparse } from "../../../datasets/src/neuronio/read.js";
-import { computeTestPredictions, filterAndExtractCoreResults } from "../../../datasets/src/neuronio/eval.js";
+import { computeTestPredictions, filterAndExtractCoreResults, generateTeacherFile, readNeuronioSparse } from "@elm/datasets";
 
 const DIR = new URL("../../../../../shared/fixtures/pretrained/neuronio_num_memory_10/", import.meta.url);
 
