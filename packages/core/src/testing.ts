@@ -1,6 +1,10 @@
 // @elm/core/testing: the shared harness that runs an op spec on every registered
 // device against the `ref` oracle, and the float64 finite-difference gradient check.
 // Framework-free (throws on mismatch) so any package's tests can use it.
+// Also where the workspace's tests find the shared fixtures.
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import "./index.js";
 import { Tensor } from "./tensor/tensor.js";
 import { allocate, isFloatDType, type DType } from "./tensor/dtype.js";
@@ -8,6 +12,38 @@ import { deviceAvailable, type Device } from "./tensor/device.js";
 import { registeredDevices, resolveKernelDevice } from "./registry/registry.js";
 import { noGrad } from "./autograd/grad-mode.js";
 import { Rng } from "./rng/rng.js";
+
+/**
+ * The shared test fixtures (golden values of the authors' PyTorch code, a
+ * pre-trained model, NeuronIO files): `../shared/fixtures` beside the
+ * workspace root, found from this module's place in a checkout
+ * (packages/core/src or packages/core/dist).
+ */
+export const SHARED_FIXTURES = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..", "shared", "fixtures");
+
+/** The path of a shared fixture, e.g. `sharedFixture("neuronio", "sim__small_2x1000ms.p")`. */
+export function sharedFixture(...parts: string[]): string {
+  return join(SHARED_FIXTURES, ...parts);
+}
+
+/** The bytes of a shared fixture. */
+export function readSharedFixture(...parts: string[]): Uint8Array {
+  return new Uint8Array(readFileSync(sharedFixture(...parts)));
+}
+
+/** A shared JSON fixture, parsed. */
+export function readSharedJson<T = unknown>(...parts: string[]): T {
+  return JSON.parse(readFileSync(sharedFixture(...parts), "utf8")) as T;
+}
+
+/** Every `*.json` in a shared fixture folder, in file-name order, parsed. */
+export function readSharedJsonDir<T = unknown>(...parts: string[]): T[] {
+  const dir = sharedFixture(...parts);
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".json"))
+    .sort()
+    .map((f) => JSON.parse(readFileSync(join(dir, f), "utf8")) as T);
+}
 
 export interface OpSpec {
   /** Name shown in failures. */

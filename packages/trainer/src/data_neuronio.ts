@@ -5,7 +5,7 @@
 // authors preprocess them (NeuronioDataset).
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { NeuronioDataset, readNeuronioFile, writeTeacherFiles, type NeuronioBatch } from "./neuronioDatasets.js";
+import { NeuronioDataset, readNeuronioFile, writeTeacherFiles, type NeuronioBatch } from "@elm/datasets";
 import type { TrainConfig } from "./config.js";
 import { epochSeed } from "./seeds.js";
 import type { BatchSource, TrainTask } from "./task.js";

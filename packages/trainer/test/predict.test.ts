@@ -2,12 +2,12 @@
 // the outputs match the float64 PyTorch values to float32 rounding.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { sharedFixture } from "@elm/core/testing";
 import { runCli } from "../src/cli/program.js";
 
-const fx = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..", "shared", "fixtures", "pretrained", "neuronio_num_memory_10");
+const fx = sharedFixture("pretrained", "neuronio_num_memory_10");
 const dir = mkdtempSync(join(tmpdir(), "elm-predict-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

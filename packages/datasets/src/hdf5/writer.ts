@@ -11,6 +11,7 @@
 // layout (version 3), and global heap collections ("GCOL") holding the
 // variable-length sequences. Offsets and lengths are 8 bytes, little-endian.
 import { closeSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import { ByteWriter } from "../bytes.js";
 import { lookup3 } from "./checksum.js";
 
 export type H5Scalar = "uint8" | "uint16" | "uint32" | "int32" | "float32" | "float64";
@@ -29,37 +30,11 @@ const GCOL_MIN = 4096; // H5HG_MINSIZE: the library reads at least this much of 
 const GCOL_TARGET = 1 << 20; // start a new collection past ~1 MiB …
 const GCOL_MAX_OBJECTS = 65000; // … or before the 16-bit object index runs out
 
-class Bytes {
-  private buf: Uint8Array;
-  private view: DataView;
-  length = 0;
-  constructor(cap = 256) {
-    this.buf = new Uint8Array(cap);
-    this.view = new DataView(this.buf.buffer);
-  }
-  private grow(n: number): void {
-    if (this.length + n <= this.buf.length) return;
-    let cap = this.buf.length * 2;
-    while (cap < this.length + n) cap *= 2;
-    const nb = new Uint8Array(cap);
-    nb.set(this.buf.subarray(0, this.length));
-    this.buf = nb;
-    this.view = new DataView(nb.buffer);
-  }
-  u8(v: number): this { this.grow(1); this.buf[this.length++] = v; return this; }
-  u16(v: number): this { this.grow(2); this.view.setUint16(this.length, v, true); this.length += 2; return this; }
-  u32(v: number): this { this.grow(4); this.view.setUint32(this.length, v >>> 0, true); this.length += 4; return this; }
-  u64(v: number | bigint): this { this.grow(8); this.view.setBigUint64(this.length, BigInt(v), true); this.length += 8; return this; }
-  raw(b: ArrayLike<number>): this { this.grow(b.length); this.buf.set(b, this.length); this.length += b.length; return this; }
-  zeros(n: number): this { this.grow(n); this.buf.fill(0, this.length, this.length + n); this.length += n; return this; }
-  bytes(): Uint8Array { return this.buf.subarray(0, this.length); }
-}
-
 const SCALAR_SIZE: Record<H5Scalar, number> = { uint8: 1, uint16: 2, uint32: 4, int32: 4, float32: 4, float64: 8 };
 
 /** Datatype message body (message 0x0003), version 1. */
 function datatype(t: H5Scalar): Uint8Array {
-  const b = new Bytes(24);
+  const b = new ByteWriter(24);
   const size = SCALAR_SIZE[t];
   if (t === "float32" || t === "float64") {
     const f64 = t === "float64";
@@ -76,23 +51,23 @@ function datatype(t: H5Scalar): Uint8Array {
 
 function vlenDatatype(base: H5Scalar): Uint8Array {
   // class 9 (variable length), type 0 = sequence; element on disk: u32 length + global heap id (u64 address, u32 index)
-  return new Bytes(40).u8(0x19).u8(0).u8(0).u8(0).u32(16).raw(datatype(base)).bytes().slice();
+  return new ByteWriter(40).u8(0x19).u8(0).u8(0).u8(0).u32(16).raw(datatype(base)).bytes().slice();
 }
 
 function stringDatatype(n: number): Uint8Array {
   // class 3 (string), padding 1 = null pad, charset 0 = ASCII
-  return new Bytes(8).u8(0x13).u8(0x01).u8(0).u8(0).u32(n).bytes().slice();
+  return new ByteWriter(8).u8(0x13).u8(0x01).u8(0).u8(0).u32(n).bytes().slice();
 }
 
 function dataspace(dims: number[]): Uint8Array {
-  const b = new Bytes(8 + 8 * dims.length).u8(2).u8(dims.length).u8(0).u8(dims.length === 0 ? 0 : 1);
+  const b = new ByteWriter(8 + 8 * dims.length).u8(2).u8(dims.length).u8(0).u8(dims.length === 0 ? 0 : 1);
   for (const d of dims) b.u64(d);
   return b.bytes().slice();
 }
 
 const fillValue = (): Uint8Array => Uint8Array.of(3, 0x09); // v3: alloc early, write fill "if set", no value
 function contiguousLayout(addr: number, size: number): Uint8Array {
-  return new Bytes(18).u8(3).u8(1).u64(size === 0 ? UNDEF : addr).u64(size).bytes().slice();
+  return new ByteWriter(18).u8(3).u8(1).u64(size === 0 ? UNDEF : addr).u64(size).bytes().slice();
 }
 
 interface Message { type: number; body: Uint8Array; flags?: number }
@@ -101,7 +76,7 @@ interface Message { type: number; body: Uint8Array; flags?: number }
 function objectHeader(messages: Message[]): Uint8Array {
   let chunk = 0;
   for (const m of messages) chunk += 4 + m.body.length;
-  const b = new Bytes(16 + chunk);
+  const b = new ByteWriter(16 + chunk);
   b.raw([0x4f, 0x48, 0x44, 0x52]).u8(2).u8(0x02).u32(chunk);
   for (const m of messages) b.u8(m.type).u16(m.body.length).u8(m.flags ?? 0).raw(m.body);
   b.u32(lookup3(b.bytes()));
@@ -124,7 +99,7 @@ class FileWriter {
     return at;
   }
   finish(rootAddr: number): void {
-    const sb = new Bytes(48).raw(SIGNATURE).u8(2).u8(8).u8(8).u8(0).u64(0).u64(UNDEF).u64(this.offset).u64(rootAddr);
+    const sb = new ByteWriter(48).raw(SIGNATURE).u8(2).u8(8).u8(8).u8(0).u64(0).u64(UNDEF).u64(this.offset).u64(rootAddr);
     sb.u32(lookup3(sb.bytes()));
     writeSync(this.fd, sb.bytes(), 0, 48, 0);
     closeSync(this.fd);
@@ -155,7 +130,7 @@ function writeVlen(w: FileWriter, node: Extract<H5Node, { kind: "vlen" }>, where
   const heapIdx = new Uint32Array(node.length);
   const lens = new Uint32Array(node.length);
   // global heap collections, filled in sample order
-  let col = new Bytes(GCOL_MIN);
+  let col = new ByteWriter(GCOL_MIN);
   let count = 0;
   const pending: number[] = [];
   const flush = (): void => {
@@ -163,7 +138,7 @@ function writeVlen(w: FileWriter, node: Extract<H5Node, { kind: "vlen" }>, where
     const used = col.length + 16; // + the collection header
     const size = Math.max(GCOL_MIN, used);
     const free = size - used;
-    const head = new Bytes(16).raw([0x47, 0x43, 0x4f, 0x4c]).u8(1).zeros(3).u64(size);
+    const head = new ByteWriter(16).raw([0x47, 0x43, 0x4f, 0x4c]).u8(1).zeros(3).u64(size);
     const body = col;
     if (free >= 16) body.u16(0).u16(0).u32(0).u64(free).zeros(free - 16); // object 0: the free space, its size includes its header
     else body.zeros(free);
@@ -171,7 +146,7 @@ function writeVlen(w: FileWriter, node: Extract<H5Node, { kind: "vlen" }>, where
     w.put(body.bytes());
     for (const i of pending) heapAddr[i] = at;
     pending.length = 0;
-    col = new Bytes(GCOL_MIN);
+    col = new ByteWriter(GCOL_MIN);
     count = 0;
   };
   for (let i = 0; i < node.length; i++) {
@@ -187,7 +162,7 @@ function writeVlen(w: FileWriter, node: Extract<H5Node, { kind: "vlen" }>, where
     pending.push(i);
   }
   flush();
-  const el = new Bytes(16 * node.length + 1);
+  const el = new ByteWriter(16 * node.length + 1);
   for (let i = 0; i < node.length; i++) el.u32(lens[i]).u64(heapAddr[i]).u32(heapIdx[i]);
   const addr = w.put(el.bytes());
   return objectHeader([
@@ -206,9 +181,9 @@ function writeNode(w: FileWriter, node: H5Node, where: string): number {
         const nameBytes = new TextEncoder().encode(name);
         if (nameBytes.length === 0 || nameBytes.length > 255 || name.includes("/")) throw new RangeError(`HDF5 link name ${JSON.stringify(name)} in ${where} must be 1..255 bytes without '/'`);
         const addr = writeNode(w, child, `${where}${name}${child.kind === "group" ? "/" : ""}`);
-        links.push({ type: 0x06, body: new Bytes().u8(1).u8(0).u8(nameBytes.length).raw(nameBytes).u64(addr).bytes().slice() });
+        links.push({ type: 0x06, body: new ByteWriter().u8(1).u8(0).u8(nameBytes.length).raw(nameBytes).u64(addr).bytes().slice() });
       }
-      const linfo = new Bytes(18).u8(0).u8(0).u64(UNDEF).u64(UNDEF).bytes().slice();
+      const linfo = new ByteWriter(18).u8(0).u8(0).u64(UNDEF).u64(UNDEF).bytes().slice();
       return w.put(objectHeader([{ type: 0x02, body: linfo }, { type: 0x0a, body: Uint8Array.of(0, 0) }, ...links]));
     }
     case "array": {
@@ -228,7 +203,7 @@ function writeNode(w: FileWriter, node: H5Node, where: string): number {
     case "strings": {
       const enc = node.data.map((s) => new TextEncoder().encode(s));
       const n = Math.max(1, ...enc.map((e) => e.length));
-      const b = new Bytes(n * enc.length + 1);
+      const b = new ByteWriter(n * enc.length + 1);
       for (const e of enc) b.raw(e).zeros(n - e.length);
       const addr = w.put(b.bytes());
       return w.put(objectHeader([

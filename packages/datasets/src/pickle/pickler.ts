@@ -4,6 +4,7 @@
 // numpy arrays). Values are described with the same shapes the reader gives
 // back, plus a few explicit wrappers where JavaScript cannot tell (float vs int,
 // Python 2 str vs unicode, calls).
+import { ByteWriter } from "../bytes.js";
 import { OP } from "./opcodes.js";
 import { PickleError, isPyTuple, pyTypeName, type PyValue } from "./values.js";
 
@@ -34,33 +35,10 @@ export interface PickleWriteOptions {
   strings?: "unicode" | "py2str";
 }
 
-class ByteSink {
-  private buf = new Uint8Array(1 << 16);
-  private view = new DataView(this.buf.buffer);
-  length = 0;
-  private grow(n: number): void {
-    if (this.length + n <= this.buf.length) return;
-    let cap = this.buf.length * 2;
-    while (cap < this.length + n) cap *= 2;
-    const nb = new Uint8Array(cap);
-    nb.set(this.buf.subarray(0, this.length));
-    this.buf = nb;
-    this.view = new DataView(nb.buffer);
-  }
-  u8(v: number): void { this.grow(1); this.buf[this.length++] = v; }
-  u16(v: number): void { this.grow(2); this.view.setUint16(this.length, v, true); this.length += 2; }
-  i32(v: number): void { this.grow(4); this.view.setInt32(this.length, v, true); this.length += 4; }
-  u32(v: number): void { this.grow(4); this.view.setUint32(this.length, v, true); this.length += 4; }
-  f64be(v: number): void { this.grow(8); this.view.setFloat64(this.length, v, false); this.length += 8; }
-  bytes(b: Uint8Array): void { this.grow(b.length); this.buf.set(b, this.length); this.length += b.length; }
-  ascii(s: string): void { for (let i = 0; i < s.length; i++) this.u8(s.charCodeAt(i)); }
-  result(): Uint8Array { return this.buf.slice(0, this.length); }
-}
-
 const utf8 = new TextEncoder();
 
 export class Pickler {
-  private readonly out = new ByteSink();
+  private readonly out = new ByteWriter(1 << 16);
   private memoNext = 0;
   private readonly globalsMemo = new Map<string, number>();
   private readonly strMemo = new Map<string, number>();
@@ -100,13 +78,13 @@ export class Pickler {
     const m = this.strMemo.get(`u${s}`);
     if (m !== undefined) { this.get(m); return; }
     const b = utf8.encode(s);
-    this.out.u8(OP.BINUNICODE); this.out.u32(b.length); this.out.bytes(b);
+    this.out.u8(OP.BINUNICODE); this.out.u32(b.length); this.out.raw(b);
     this.strMemo.set(`u${s}`, this.memoize());
   }
 
   private writeBinString(b: Uint8Array): void {
     if (b.length < 256) { this.out.u8(OP.SHORT_BINSTRING); this.out.u8(b.length); } else { this.out.u8(OP.BINSTRING); this.out.i32(b.length); }
-    this.out.bytes(b);
+    this.out.raw(b);
   }
 
   private writeGlobal(g: PyGlobalRef): void {
@@ -174,7 +152,7 @@ export class Pickler {
       let s = "";
       for (let i = 0; i < v.bytes.length; i++) s += String.fromCharCode(v.bytes[i]!);
       const b = utf8.encode(s);
-      o.u8(OP.BINUNICODE); o.u32(b.length); o.bytes(b);
+      o.u8(OP.BINUNICODE); o.u32(b.length); o.raw(b);
       this.writeUnicode("latin1");
       o.u8(OP.TUPLE2); o.u8(OP.REDUCE);
       return;
@@ -212,7 +190,7 @@ export class Pickler {
     this.out.u8(OP.PROTO); this.out.u8(2);
     this.write(v);
     this.out.u8(OP.STOP);
-    return this.out.result();
+    return this.out.bytes().slice();
   }
 }
 

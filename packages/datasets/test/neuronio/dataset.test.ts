@@ -1,11 +1,11 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { readSharedFixture } from "@elm/core/testing";
 import { NeuronioDataset } from "../../src/neuronio/dataset.js";
 import { readNeuronioSimulations } from "../../src/neuronio/read.js";
 import { neuronioInputType, somaFromPrediction, somaTarget, somaTarget32 } from "../../src/neuronio/targets.js";
 import { DataRng } from "../../src/rng.js";
 
-const sim = readNeuronioSimulations(new Uint8Array(readFileSync(new URL("../../../../../shared/fixtures/neuronio/sim__small_2x1000ms.p", import.meta.url))));
+const sim = readNeuronioSimulations(readSharedFixture("neuronio", "sim__small_2x1000ms.p"));
 
 describe("NeuronIO targets", () => {
   it("caps soma at −55 mV, removes the −67.7 mV bias, scales by 1/10", () => {

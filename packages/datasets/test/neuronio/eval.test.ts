@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { readSharedFixture } from "@elm/core/testing";
 import {
   auc, aucAtFp, computeTestPredictions, explainedVariance, extractCoreResults, filterAndExtractCoreResults, mae, rmse,
   rocAucRank, rocCurve, tpAtFp,
@@ -94,7 +94,7 @@ describe("ROC and AUC (sklearn roc_curve / auc, rank-based AUC with ties)", () =
 });
 
 describe("NeuronIO evaluation pipeline (compute_test_predictions + filter_and_extract_core_results)", () => {
-  const sim = readNeuronioSimulations(new Uint8Array(readFileSync(new URL("../../../../../shared/fixtures/neuronio/sim__small_2x1000ms.p", import.meta.url))));
+  const sim = readNeuronioSimulations(readSharedFixture("neuronio", "sim__small_2x1000ms.p"));
 
   it("stitches windows (burn-in dropped) so a stateless model's outputs land at their own times", () => {
     const W = 300, burn = 100;

@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { readSharedFixture, readSharedJson } from "@elm/core/testing";
 import { fillInputWindow, readNeuronioSimulations, readNeuronioSparse } from "../../src/neuronio/read.js";
 import { NeuronioDataset } from "../../src/neuronio/dataset.js";
 import { computeTestPredictions } from "../../src/neuronio/eval.js";
@@ -8,12 +8,11 @@ import { NumpyArray, numpyGlobals, resolveNumpy } from "../../src/pickle/numpy.j
 import { unpickle } from "../../src/pickle/unpickle.js";
 import { DatasetFileError } from "../../src/errors.js";
 
-const FIX = new URL("../../../../../shared/fixtures/neuronio/", import.meta.url);
-const bytes = new Uint8Array(readFileSync(new URL("sim__small_2x1000ms.p", FIX)));
-const expected = JSON.parse(readFileSync(new URL("sim__small_2x1000ms.expected.json", FIX), "utf8")) as {
+const bytes = readSharedFixture("neuronio", "sim__small_2x1000ms.p");
+const expected = readSharedJson<{
   X_shape: number[]; X_nonzero: number[][]; y_spike_shape: number[]; y_spike_nonzero: number[][];
   y_soma: { shape: number[]; data: number[] };
-};
+}>("neuronio", "sim__small_2x1000ms.expected.json");
 
 /** Index of the first element where a and b differ (bitwise for floats), −1 when equal; −2 when lengths differ. */
 function firstDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {

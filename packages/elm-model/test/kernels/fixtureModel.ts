@@ -1,41 +1,13 @@
 // Test helper (float64): turns a reference fixture (the authors' PyTorch ELM
-// in float64, /work/shared/fixtures/reference) into the fused kernel's derived
+// in float64, ../shared/fixtures/reference, read by ../model/fixtures.ts) into the fused kernel's derived
 // inputs, and chain-rules the kernel's gradients back to the fixture's raw
 // parameters (ELM_SPEC §2, §3):
 //   w_s = relu(_proto_w_s), τ_m = σ_[τmin,τmax](_proto_tau_m),
 //   κ_m = exp(−Δt/max(τ_m,1e-6)), κ_s/κ_b = exp(−Δt/τ),
 //   gain = λ(1−κ_m) (v1) or 1−κ_λ, κ_λ = exp(−Δt·λ/max(τ_m,1e-6)) (v2),
 //   y = W_y m + b_y.
-import { readdirSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { ElmNeuronInputs, ElmNeuronShape, Float } from "../../src/kernels/types.js";
-
-interface Arr { shape: number[]; data: number[] }
-export interface Fixture {
-  name: string;
-  model: "elm_v1" | "branch_elm";
-  config: Record<string, unknown>;
-  params: Record<string, Arr>;
-  trainable: string[];
-  derived: Record<string, Arr>;
-  input: Arr;
-  output: Arr;
-  upstream_grad: Arr;
-  loss: number;
-  grads: Record<string, Arr>;
-  input_grad: Arr;
-}
-
-const here = dirname(fileURLToPath(import.meta.url));
-export const fixtureDir = join(here, "..", "..", "..", "..", "..", "shared", "fixtures", "reference");
-
-export function loadFixtures(): Fixture[] {
-  return readdirSync(fixtureDir)
-    .filter((f) => f.endsWith(".json"))
-    .sort()
-    .map((f) => JSON.parse(readFileSync(join(fixtureDir, f), "utf8")) as Fixture);
-}
+import type { RefFixture as Fixture } from "../model/fixtures.js";
 
 const sigmoid = (p: number): number => 1 / (1 + Math.exp(-p));
 

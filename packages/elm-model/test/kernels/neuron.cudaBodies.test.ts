@@ -4,12 +4,13 @@
 import { elmNeuronCpu } from "@elm/native";
 import { describe, expect, it } from "vitest";
 import { allocSaved } from "../../src/kernels/saved.js";
-import { derive, loadFixtures, rawGrads, readout, relErr, upstreamToDm } from "./fixtureModel.js";
+import { derive, rawGrads, readout, relErr, upstreamToDm } from "./fixtureModel.js";
+import { loadRefFixtures } from "../model/fixtures.js";
 
 const bodies = elmNeuronCpu();
 
 describe("CUDA thread bodies on the host vs PyTorch fixtures (float64, rtol 1e-10)", () => {
-  for (const fx of loadFixtures()) {
+  for (const fx of loadRefFixtures()) {
     it(fx.name, () => {
       const d = derive(fx);
       const { shape, inputs } = d;

@@ -4,9 +4,10 @@
 import { describe, expect, it } from "vitest";
 import { elmNeuronBackward, elmNeuronForward } from "../../src/kernels/index.js";
 import type { KernelDevice } from "../../src/kernels/types.js";
-import { derive, loadFixtures, rawGrads, readout, relErr, toFloat32, upstreamToDm } from "./fixtureModel.js";
+import { derive, rawGrads, readout, relErr, toFloat32, upstreamToDm } from "./fixtureModel.js";
+import { loadRefFixtures } from "../model/fixtures.js";
 
-const fixtures = loadFixtures();
+const fixtures = loadRefFixtures();
 const devices: KernelDevice[] = ["ref", "cpu"];
 
 describe("fixtures are present", () => {

@@ -1,9 +1,7 @@
 // Test helper: the reference fixtures (the authors' PyTorch ELM in float64,
 // ../shared/fixtures/reference) and a tolerance check relative to the largest
 // expected magnitude.
-import { readdirSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readSharedJsonDir } from "@elm/core/testing";
 
 export interface Arr { shape: number[]; data: number[] }
 export interface RefFixture {
@@ -22,15 +20,8 @@ export interface RefFixture {
   input_grad: Arr;
 }
 
-const here = dirname(fileURLToPath(import.meta.url));
-export const sharedFixtures = join(here, "..", "..", "..", "..", "..", "shared", "fixtures");
-
 export function loadRefFixtures(): RefFixture[] {
-  const dir = join(sharedFixtures, "reference");
-  return readdirSync(dir)
-    .filter((f) => f.endsWith(".json"))
-    .sort()
-    .map((f) => JSON.parse(readFileSync(join(dir, f), "utf8")) as RefFixture);
+  return readSharedJsonDir<RefFixture>("reference");
 }
 
 /** Throws naming the first element off by more than rel·max|want| (plus rel·|want|). */

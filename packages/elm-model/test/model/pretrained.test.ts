@@ -4,20 +4,19 @@
 // keys, and the raw and NeuronIO-evaluation outputs match the reference
 // (computed in float64 from the float32 weights).
 import { describe, expect, it } from "vitest";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { Tensor, type DType, type Device } from "@elm/core";
-import { ElmNeuron } from "../../src/index.js";
+import { readSharedFixture, readSharedJson } from "@elm/core/testing";
+import { ElmNeuron, type ElmNeuronConfig } from "../../src/index.js";
 import { readTorchStateDict } from "../../src/torch/read.js";
-import { expectCloseRel, sharedFixtures } from "./fixtures.js";
+import { expectCloseRel } from "./fixtures.js";
 
-const dir = join(sharedFixtures, "pretrained", "neuronio_num_memory_10");
-const config = JSON.parse(readFileSync(join(dir, "model_config.json"), "utf8"));
-const expected = JSON.parse(readFileSync(join(dir, "expected.json"), "utf8")) as {
+const dir = ["pretrained", "neuronio_num_memory_10"];
+const config = readSharedJson<ElmNeuronConfig>(...dir, "model_config.json");
+const expected = readSharedJson<{
   input_shape: number[]; input_nonzero: [number, number, number, number][];
   raw_output: { shape: number[]; data: number[] }; neuronio_eval_output: { shape: number[]; data: number[] };
-};
-const stateDict = readTorchStateDict(new Uint8Array(readFileSync(join(dir, "neuronio_best_model_state.pt"))));
+}>(...dir, "expected.json");
+const stateDict = readTorchStateDict(readSharedFixture(...dir, "neuronio_best_model_state.pt"));
 
 function denseInput(dtype: DType, device: Device): Tensor {
   const [B, T, C] = expected.input_shape;

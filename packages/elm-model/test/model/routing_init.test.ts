@@ -1,13 +1,12 @@
 // Routing (ELM_SPEC §1), initialisation (§2, §3) and parameter counts (§3).
 import { describe, expect, it } from "vitest";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { Rng } from "@elm/core";
+import { readSharedJson } from "@elm/core/testing";
 import {
   BranchElm, ElmNeuron, interlockingIndices, inverseScaledSigmoid, logSpacedTauM, neuronioRouting, protoTauMInit,
-  randomRouting, scaledSigmoid, ConfigError,
+  randomRouting, scaledSigmoid, ConfigError, type ElmNeuronConfig,
 } from "../../src/index.js";
-import { loadRefFixtures, sharedFixtures } from "./fixtures.js";
+import { loadRefFixtures } from "./fixtures.js";
 
 describe("routing", () => {
   it("neuronio routing equals the authors' table in the fixture", () => {
@@ -116,9 +115,9 @@ describe("parameter counts", () => {
   }
 
   it("the published pre-trained config builds an ELM v1 with the published keys, shapes and count", () => {
-    const dir = join(sharedFixtures, "pretrained", "neuronio_num_memory_10");
-    const cfg = JSON.parse(readFileSync(join(dir, "model_config.json"), "utf8"));
-    const expected = JSON.parse(readFileSync(join(dir, "expected.json"), "utf8")) as { trainable_parameter_count: number; state_dict_keys: Record<string, number[]> };
+    const dir = ["pretrained", "neuronio_num_memory_10"];
+    const cfg = readSharedJson<ElmNeuronConfig>(...dir, "model_config.json");
+    const expected = readSharedJson<{ trainable_parameter_count: number; state_dict_keys: Record<string, number[]> }>(...dir, "expected.json");
     const m = new ElmNeuron(cfg);
     expect(m.parameterCount()).toBe(expected.trainable_parameter_count);
     expect(m.trainableParameterCount()).toBe(expected.trainable_parameter_count);

@@ -1,12 +1,13 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { readSharedJson, sharedFixture } from "@elm/core/testing";
 import { readModelConfig, ModelConfigError } from "../../src/torch/modelConfig.js";
 
-const DIR = new URL("../../../../../shared/fixtures/", import.meta.url);
+type RefConfig = { config: Record<string, unknown> };
 
 describe("readModelConfig", () => {
   it("reads the pre-trained model's model_config.json with the constructor's defaults", () => {
-    const c = readModelConfig(readFileSync(new URL("pretrained/neuronio_num_memory_10/model_config.json", DIR), "utf8"));
+    const c = readModelConfig(readFileSync(sharedFixture("pretrained", "neuronio_num_memory_10", "model_config.json"), "utf8"));
     expect(c).toEqual({
       variant: null, numInput: 1278, numOutput: 2, numMemory: 10, lambdaValue: 5, mlpNumLayers: 1, mlpHiddenSize: 20,
       mlpActivation: "relu", tauSValue: 5, tauBValue: 5, memoryTauMin: 1, memoryTauMax: 150, learnMemoryTau: false,
@@ -15,16 +16,16 @@ describe("readModelConfig", () => {
   });
 
   it("honours every field of the reference configs (v1 and Branch-ELM)", () => {
-    const silu = JSON.parse(readFileSync(new URL("reference/branch_elm_neuronio_routing_silu.json", DIR), "utf8")).config;
+    const silu = readSharedJson<RefConfig>("reference", "branch_elm_neuronio_routing_silu.json").config;
     const c = readModelConfig(silu);
     expect(c).toMatchObject({
       variant: "v2", numInput: 20, numOutput: 2, numMemory: 6, lambdaValue: 3, mlpNumLayers: 2, mlpHiddenSize: 9, mlpActivation: "silu",
       tauBValue: 4, memoryTauMin: 2, memoryTauMax: 80, learnMemoryTau: false, numBranch: 5, numSynapsePerBranch: 6, numSynapse: 30,
       routing: "neuronio", deltaT: 2,
     });
-    const v1 = readModelConfig(JSON.parse(readFileSync(new URL("reference/elm_v1_plain.json", DIR), "utf8")).config);
+    const v1 = readModelConfig(readSharedJson<RefConfig>("reference", "elm_v1_plain.json").config);
     expect(v1).toMatchObject({ variant: "v1", numBranch: 6, numSynapse: 6, routing: "none", mlpHiddenSize: 10, memoryTauMax: 150, learnMemoryTau: false });
-    const rnd = readModelConfig(JSON.parse(readFileSync(new URL("reference/branch_elm_random_routing.json", DIR), "utf8")).config);
+    const rnd = readModelConfig(readSharedJson<RefConfig>("reference", "branch_elm_random_routing.json").config);
     expect(rnd).toMatchObject({ routing: "random", numBranch: 4, numSynapsePerBranch: 6, learnMemoryTau: true });
   });
 

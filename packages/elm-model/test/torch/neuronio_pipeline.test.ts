@@ -1,19 +1,19 @@
 // The whole NeuronIO evaluation pipeline offline: the built-in teacher writes a
 // NeuronIO-format file, the reader parses it as the authors' parse_sim_experiment_file,
 // the authors' pre-trained ELM predicts it window by window, and it is scored as theirs.
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Tensor, noGrad } from "@elm/core";
+import { sharedFixture } from "@elm/core/testing";
 import { loadPretrained, neuronioEvalForward } from "../../src/torch/pretrained.js";
-import { generateTeacherFile } from "../../../datasets/src/neuronio/teacher.js";
-import { readNeuronioSparse } from "../../../datasets/src/neuronio/read.js";
-import { computeTestPredictions, filterAndExtractCoreResults } from "../../../datasets/src/neuronio/eval.js";
+import { computeTestPredictions, filterAndExtractCoreResults, generateTeacherFile, readNeuronioSparse } from "@elm/datasets";
 
-const DIR = new URL("../../../../../shared/fixtures/pretrained/neuronio_num_memory_10/", import.meta.url);
+const DIR = sharedFixture("pretrained", "neuronio_num_memory_10");
 
 describe("NeuronIO pipeline offline (teacher → reader → pre-trained ELM → evaluation)", () => {
   it("runs end to end and gives the authors' metrics", async () => {
     const sim = readNeuronioSparse(generateTeacherFile({ numSimulations: 4, simDurationSec: 2, seed: 11, wExc: 8 }), "teacher.p");
-    const model = await loadPretrained(new URL("neuronio_best_model_state.pt", DIR).pathname, new URL("model_config.json", DIR).pathname, { dtype: "float32", device: "cpu" });
+    const model = await loadPretrained(join(DIR, "neuronio_best_model_state.pt"), join(DIR, "model_config.json"), { dtype: "float32", device: "cpu" });
     let calls = 0;
     const p = computeTestPredictions(
       sim,

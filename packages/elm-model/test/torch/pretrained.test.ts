@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { noGrad } from "@elm/core";
+import { sharedFixture } from "@elm/core/testing";
 import { ElmNeuron } from "../../src/elm_neuron.js";
 import { BranchElm } from "../../src/branch_elm.js";
 import {
@@ -11,10 +12,10 @@ import {
 } from "../../src/torch/pretrained.js";
 import { readTorchStateDict } from "../../src/torch/read.js";
 
-const DIR = new URL("../../../../../shared/fixtures/pretrained/neuronio_num_memory_10/", import.meta.url);
-const PT = new URL("neuronio_best_model_state.pt", DIR).pathname;
-const CFG = new URL("model_config.json", DIR).pathname;
-const EXPECTED = new URL("expected.json", DIR).pathname;
+const DIR = sharedFixture("pretrained", "neuronio_num_memory_10");
+const PT = join(DIR, "neuronio_best_model_state.pt");
+const CFG = join(DIR, "model_config.json");
+const EXPECTED = join(DIR, "expected.json");
 const expected = JSON.parse(readFileSync(EXPECTED, "utf8")) as SparseInput & {
   raw_output: { shape: number[]; data: number[] };
   neuronio_eval_output: { shape: number[]; data: number[] };
@@ -115,7 +116,7 @@ describe("the authors' pre-trained NeuronIO ELM (d_m = 10) through ElmNeuron", (
     writeFileSync(join(dir, "model_config.json"), readFileSync(CFG));
     const inp = join(dir, "x.json");
     writeFileSync(inp, JSON.stringify({ input_shape: [1, 20, 1278], input_nonzero: expected.input_nonzero.filter((r) => r[0] === 0 && r[1] < 20) }));
-    const sim = new URL("../../../../../shared/fixtures/neuronio/sim__small_2x1000ms.p", import.meta.url).pathname;
+    const sim = sharedFixture("neuronio", "sim__small_2x1000ms.p");
     const out = join(dir, "pred.json");
     const r = await predictFromFiles({ modelDir: dir, inputs: [inp, sim], out, device: "cpu" });
     expect(JSON.parse(readFileSync(out, "utf8"))).toEqual(r);

@@ -1,22 +1,17 @@
 // Every reference model of the authors (ELM v1 and Branch-ELM; no, random and
 // neuronio routing; relu and silu) written as a torch state dict, read back
 // and loaded from its model_config: its output equals the authors' output.
-import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { Tensor, noGrad } from "@elm/core";
 import { pretrainedFromStateDict } from "../../src/torch/pretrained.js";
 import { readTorchStateDict } from "../../src/torch/read.js";
 import { writeTorchStateDict } from "../../src/torch/write.js";
 import type { RawTensor } from "../../src/torch/rawTensor.js";
-
-const DIR = new URL("../../../../../shared/fixtures/reference/", import.meta.url);
-interface Arr { shape: number[]; data: number[] }
-interface Ref { model: string; config: Record<string, unknown>; params: Record<string, Arr>; input: Arr; output: Arr }
+import { loadRefFixtures } from "../model/fixtures.js";
 
 describe("reference models through .pt", () => {
-  for (const f of readdirSync(DIR).filter((n) => n.endsWith(".json")).sort()) {
-    it(f, () => {
-      const ref = JSON.parse(readFileSync(new URL(f, DIR), "utf8")) as Ref;
+  for (const ref of loadRefFixtures()) {
+    it(ref.name, () => {
       const routing = ref.config.input_to_synapse_routing;
       const sd = new Map<string, RawTensor>();
       for (const [k, a] of Object.entries(ref.params)) {

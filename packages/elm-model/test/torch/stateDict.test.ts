@@ -1,13 +1,12 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { readSharedFixture } from "@elm/core/testing";
 import { readTorchCheckpoint, readTorchStateDict } from "../../src/torch/read.js";
 import { writeTorchStateDict } from "../../src/torch/write.js";
 import { writeTorchArchive, TorchFileError } from "../../src/torch/zip.js";
 import { PyCall, PyGlobalRef, PyPersistent, PyTupleOf, pickle } from "../../src/torch/datasets.js";
 import type { RawTensor } from "../../src/torch/rawTensor.js";
 
-const PT = new URL("../../../../../shared/fixtures/pretrained/neuronio_num_memory_10/neuronio_best_model_state.pt", import.meta.url);
-const ptBytes = new Uint8Array(readFileSync(PT));
+const ptBytes = readSharedFixture("pretrained", "neuronio_num_memory_10", "neuronio_best_model_state.pt");
 
 const OD = new PyGlobalRef("collections", "OrderedDict");
 const REBUILD = new PyGlobalRef("torch._utils", "_rebuild_tensor_v2");

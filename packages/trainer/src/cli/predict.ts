@@ -3,7 +3,7 @@
 // predictFromFiles (torch module), writing { raw_output, neuronio_eval_output } as JSON.
 import type { Command } from "commander";
 import { DEVICES, DTYPES } from "../config.js";
-import { predictFromFiles } from "../torchInterop.js";
+import { predictFromFiles } from "@elm/model";
 
 export interface PredictOptions {
   checkpoint: string;

@@ -6,6 +6,7 @@
 //   p ← p − lr/(1−β1^t) · m / (√v/√(1−β2^t) + ε)
 import { Optimizer, type FloatArray, type NamedParam, type ParamLike } from "./optimizer.js";
 
+/** Options of the Adam family (Adam, AdamW, Adamax). */
 export interface AdamOptions {
   lr?: number;
   betas?: [number, number];
@@ -13,15 +14,19 @@ export interface AdamOptions {
   weightDecay?: number;
 }
 
-export class Adam extends Optimizer {
-  readonly kind: string = "adam";
+/**
+ * What Adam, AdamW and Adamax share: β1, β2, ε and weight decay (defaults
+ * 0.9, 0.999, 1e-8, 0), their checks and `hyper()`; each subclass gives its
+ * default learning rate and its update.
+ */
+export abstract class AdamFamily extends Optimizer {
   readonly beta1: number;
   readonly beta2: number;
   readonly eps: number;
   readonly weightDecay: number;
 
-  constructor(params: NamedParam[] | Iterable<[string, ParamLike]>, opts: AdamOptions = {}) {
-    super(params, opts.lr ?? 1e-3);
+  protected constructor(params: NamedParam[] | Iterable<[string, ParamLike]>, opts: AdamOptions, defaultLr: number) {
+    super(params, opts.lr ?? defaultLr);
     [this.beta1, this.beta2] = opts.betas ?? [0.9, 0.999];
     this.eps = opts.eps ?? 1e-8;
     this.weightDecay = opts.weightDecay ?? 0;
@@ -32,6 +37,14 @@ export class Adam extends Optimizer {
 
   hyper(): Record<string, number | boolean> {
     return { beta1: this.beta1, beta2: this.beta2, eps: this.eps, weightDecay: this.weightDecay };
+  }
+}
+
+export class Adam extends AdamFamily {
+  readonly kind: string = "adam";
+
+  constructor(params: NamedParam[] | Iterable<[string, ParamLike]>, opts: AdamOptions = {}) {
+    super(params, opts, 1e-3);
   }
 
   /** L2 term added to the gradient (Adam); AdamW overrides with decoupled decay. */

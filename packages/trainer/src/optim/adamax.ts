@@ -4,35 +4,16 @@
 //   u ← max(β2·u, |g| + ε)
 //   p ← p − lr/(1−β1^t) · m / u
 // The paper trains SHD and SHD-Adding with Adamax, lr 5e-3 (ELM_SPEC §6).
-import { checkBetas } from "./adam.js";
-import { Optimizer, type FloatArray, type NamedParam, type ParamLike } from "./optimizer.js";
+import { AdamFamily, type AdamOptions } from "./adam.js";
+import type { FloatArray, NamedParam, ParamLike } from "./optimizer.js";
 
-export interface AdamaxOptions {
-  lr?: number;
-  betas?: [number, number];
-  eps?: number;
-  weightDecay?: number;
-}
+export type AdamaxOptions = AdamOptions;
 
-export class Adamax extends Optimizer {
+export class Adamax extends AdamFamily {
   readonly kind = "adamax";
-  readonly beta1: number;
-  readonly beta2: number;
-  readonly eps: number;
-  readonly weightDecay: number;
 
   constructor(params: NamedParam[] | Iterable<[string, ParamLike]>, opts: AdamaxOptions = {}) {
-    super(params, opts.lr ?? 2e-3);
-    [this.beta1, this.beta2] = opts.betas ?? [0.9, 0.999];
-    this.eps = opts.eps ?? 1e-8;
-    this.weightDecay = opts.weightDecay ?? 0;
-    checkBetas(this.beta1, this.beta2);
-    if (!(this.eps >= 0)) throw new RangeError(`eps must be ≥ 0, got ${this.eps}`);
-    if (!(this.weightDecay >= 0)) throw new RangeError(`weight decay must be ≥ 0, got ${this.weightDecay}`);
-  }
-
-  hyper(): Record<string, number | boolean> {
-    return { beta1: this.beta1, beta2: this.beta2, eps: this.eps, weightDecay: this.weightDecay };
+    super(params, opts, 2e-3);
   }
 
   protected update(name: string, p: FloatArray, g: FloatArray | Int32Array, t: number): void {

@@ -5,7 +5,7 @@
 // spike prediction (the main metric) and soma RMSE in mV, with @elm/datasets'
 // implementations of the authors' evaluation (rocAucRank, rmse).
 import { sigmoid, type Tensor } from "@elm/core";
-import { NEURONIO_SOMA_SCALE, neuronioRmse as rmseNeuronio, rocAucRank, type NeuronioBatch } from "../neuronioDatasets.js";
+import { NEURONIO_SOMA_SCALE, rmse as rmseNeuronio, rocAucRank, type NeuronioBatch } from "@elm/datasets";
 import { neuronIoLoss } from "../losses.js";
 import type { BatchSource, MetricAccumulator, TrainTask } from "../task.js";
 
