@@ -62,9 +62,22 @@ export interface ElmNeuronHostBodies {
   ): void;
 }
 
+export type ElmNeuronSynapsePath = "auto" | "dense" | "sparse";
+
+export interface ElmNeuronCpuControls {
+  /**
+   * The CPU kernels' synapse path (process-wide): "sparse" skips the synapses
+   * reading x = 0 (spike inputs), "dense" visits every synapse, "auto" (the
+   * default) picks per time step by input density. Every path gives the same
+   * bits; forcing one is for tests and benchmarks. Sets `mode` when given and
+   * returns the mode in effect before the call.
+   */
+  elmNeuronSynapsePath(mode?: ElmNeuronSynapsePath): ElmNeuronSynapsePath;
+}
+
 /** The CPU kernels (elm_cpu.node). */
-export function elmNeuronCpu(): ElmNeuronNativeKernels & ElmNeuronHostBodies {
-  return cpu as unknown as ElmNeuronNativeKernels & ElmNeuronHostBodies;
+export function elmNeuronCpu(): ElmNeuronNativeKernels & ElmNeuronHostBodies & ElmNeuronCpuControls {
+  return cpu as unknown as ElmNeuronNativeKernels & ElmNeuronHostBodies & ElmNeuronCpuControls;
 }
 
 /** The CUDA kernels (elm_cuda.node); throws CudaUnavailableError without a device. */

@@ -17,12 +17,16 @@
 #endif
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <memory>
 #include <type_traits>
 #include <cstdlib>
 #include <ctime>
+#include <sys/resource.h>
 #include <vector>
 
 #include "cpu/dense_gemm.h"
@@ -40,9 +44,11 @@ class PhaseTimer {
   void mark(const char* phase) {
     if (!on_) return;
     const double t = now(), c = cpu_now();
-    std::fprintf(stderr, "elm_neuron %s %-16s wall %7.2f ms  thread cpu %7.2f ms\n", pass_, phase, t - t_, c - c_);
+    const long f = faults();
+    std::fprintf(stderr, "elm_neuron %s %-16s wall %7.2f ms  thread cpu %7.2f ms  page faults %6ld\n", pass_, phase, t - t_, c - c_, f - f_);
     t_ = t;
     c_ = c;
+    f_ = f;
   }
 
  private:
@@ -54,9 +60,16 @@ class PhaseTimer {
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return ts.tv_sec * 1e3 + ts.tv_nsec * 1e-6;
   }
+  // minor page faults of the calling thread (first touches of fresh buffers)
+  static long faults() {
+    rusage ru{};
+    getrusage(RUSAGE_THREAD, &ru);
+    return ru.ru_minflt;
+  }
   const char* pass_;
   bool on_;
   double t_, c_;
+  long f_ = faults();
 };
 
 using neuron_gemm::PaddedMatrix;
@@ -144,7 +157,7 @@ inline void gather_accumulate(int n, const T* __restrict g, const T* __restrict 
     }
   }
 #endif
-  for (; j < n; ++j) acc[j] += g[j] * mask[j] * x[src[j]];
+  for (; j < n; ++j) acc[j] = std::fma(g[j] * mask[j], x[src[j]], acc[j]);
 }
 
 // tanh for float as a rational function (the minimax form Eigen uses: odd
@@ -184,24 +197,135 @@ inline void memory_update_row(int n, const double* a, const double* gain, const 
   for (int k = 0; k < n; ++k) m[k] = memory_update(a[k], gain[k], o[k], dm + k);
 }
 
-// Per-synapse constants: the input each synapse reads, its mask, and w_s ⊙ mask.
-// Per-synapse constants: the input each synapse reads, its mask, and w_s ⊙ mask.
+// Per-synapse constants: the input each synapse reads (ELM_SPEC §1), its mask,
+// w_s ⊙ mask and its branch; and the inverse routing (CSR over input
+// channels: the synapses reading channel c, in ascending synapse order).
 template <class T>
 struct Synapses {
-  std::vector<int> src;
+  std::vector<int> src, branch;
   std::vector<T> mask, wm;
-  Synapses(const NeuronDims& d, const NeuronInputs<T>& in) : src(d.dS), mask(d.dS), wm(d.dS) {
+  std::vector<int> inv_off, inv_syn;  // [dIn+1], [dS]
+  std::vector<int> identity;          // j ↦ j
+  // dx by the inverse routing, laid out for SIMD (sliced ELLPACK): channels
+  // sorted by how many synapses read them (descending), in groups of kLanes;
+  // group q has dx_rows[q] slots per lane (its longest channel), slot r of lane
+  // l holds the r-th synapse j reading channel dx_perm[q·kLanes + l] (ascending
+  // j) as dx_g (its index into dL/d trace: j for v1, its branch for v2; dTr, a
+  // zero, for padding) and dx_w = (w_s ⊙ mask)_j (0 for padding).
+  static constexpr int kLanes = 64 / sizeof(T);
+  std::vector<int> dx_perm, dx_rows, dx_first;  // [groups·kLanes] (−1: no channel), [groups], [groups]
+  std::vector<int> dx_g;
+  std::vector<T> dx_w;
+  bool wm_finite = true, mask_finite = true;
+  Synapses(const NeuronDims& d, const NeuronInputs<T>& in)
+      : src(d.dS), branch(d.dS), mask(d.dS), wm(d.dS), inv_off(d.dIn + 1, 0), inv_syn(d.dS), identity(d.dS) {
     for (int j = 0; j < d.dS; ++j) {
       src[j] = route_source(in, j);
+      branch[j] = j / d.dBrch;
       mask[j] = in.routeMask ? in.routeMask[j] : T(1);
       wm[j] = in.wS[j] * mask[j];
+      wm_finite = wm_finite && std::isfinite(wm[j]);
+      mask_finite = mask_finite && std::isfinite(mask[j]);
+      ++inv_off[src[j] + 1];
     }
+    for (int c = 0; c < d.dIn; ++c) inv_off[c + 1] += inv_off[c];
+    std::vector<int> fill(inv_off.begin(), inv_off.end() - 1);
+    for (int j = 0; j < d.dS; ++j) inv_syn[fill[src[j]]++] = j;
+    for (int p = 0; p < d.dS; ++p) identity[p] = p;
+    std::vector<int> order(d.dIn);
+    for (int c = 0; c < d.dIn; ++c) order[c] = c;
+    const auto count = [&](int c) { return inv_off[c + 1] - inv_off[c]; };
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return count(a) > count(b); });
+    const int groups = (d.dIn + kLanes - 1) / kLanes;
+    dx_perm.assign(static_cast<size_t>(groups) * kLanes, -1);
+    dx_rows.resize(groups);
+    dx_first.resize(groups);
+    int slots = 0;
+    for (int q = 0; q < groups; ++q) {
+      dx_first[q] = slots;
+      dx_rows[q] = count(order[q * kLanes]);
+      slots += dx_rows[q];
+    }
+    dx_g.assign(static_cast<size_t>(slots) * kLanes, d.dTr());
+    dx_w.assign(static_cast<size_t>(slots) * kLanes, T(0));
+    for (int i = 0; i < d.dIn; ++i) {
+      const int q = i / kLanes, l = i % kLanes, c = order[i];
+      dx_perm[i] = c;
+      for (int r = 0; r < count(c); ++r) {
+        const int j = inv_syn[inv_off[c] + r];
+        const size_t at = static_cast<size_t>(dx_first[q] + r) * kLanes + l;
+        dx_g[at] = d.variant == 1 ? j : branch[j];
+        dx_w[at] = wm[j];
+      }
+    }
+  }
+};
+
+// The spike-sparse synapse path. Inputs such as SHD spikes are mostly exact
+// zeros; a synapse reading x_t[c] = 0 contributes w·0 = ±0 to its branch sum
+// and g·mask·0 = ±0 to dL/dw_s. Adding ±0 to a running sum that starts at +0
+// leaves it unchanged, so those terms are skipped and the results are the
+// dense path's bits (the sums below are fused multiply-adds in ascending
+// synapse order in both paths). This holds while the skipped factors are
+// finite (0·inf = NaN): the sparse path requires finite w_s ⊙ mask (forward)
+// and finite dL/d(w_s ⊙ r) and mask (backward), else the row runs dense. The
+// only bits it cannot reproduce: a running sum that underflows to −0 (a product
+// below the smallest subnormal) followed by a skipped term.
+std::atomic<NeuronSynapsePath> g_synapse_path{NeuronSynapsePath::kAuto};
+// auto: a row runs sparse when at most this fraction of its synapses is active.
+constexpr double kSparseMaxActive = 0.25;
+
+// Per-thread scratch of the sparse path for one row.
+struct ActiveSynapses {
+  std::vector<int> channels;        // non-zero channels of x_t
+  std::vector<std::uint64_t> bits;  // active synapses, one bit each
+  explicit ActiveSynapses(const NeuronDims& d) : channels(d.dIn), bits((d.dS + 63) / 64) {}
+
+  // Marks the synapses reading a non-zero x_t[c] (x ≠ 0, NaN included).
+  // Returns false (and marks nothing) when the row should run dense.
+  template <class T>
+  bool mark(const NeuronDims& d, const Synapses<T>& syn, const T* __restrict xt) {
+    const NeuronSynapsePath mode = g_synapse_path.load(std::memory_order_relaxed);
+    if (mode == NeuronSynapsePath::kDense) return false;
+    int n = 0;
+    int c = 0;
+#if defined(__AVX512F__)
+    if constexpr (std::is_same_v<T, float>) {
+      for (; c + 16 <= d.dIn; c += 16) {
+        unsigned m = _mm512_cmpneq_ps_mask(_mm512_loadu_ps(xt + c), _mm512_setzero_ps());
+        while (m) {
+          channels[n++] = c + __builtin_ctz(m);
+          m &= m - 1;
+        }
+      }
+    }
+#endif
+    for (; c < d.dIn; ++c)
+      if (xt[c] != T(0)) channels[n++] = c;
+    const int* off = syn.inv_off.data();
+    int active = 0;
+    for (int i = 0; i < n; ++i) active += off[channels[i] + 1] - off[channels[i]];
+    if (mode == NeuronSynapsePath::kAuto && active > kSparseMaxActive * d.dS) return false;
+    std::fill(bits.begin(), bits.end(), std::uint64_t{0});
+    for (int i = 0; i < n; ++i)
+      for (int p = off[channels[i]]; p < off[channels[i] + 1]; ++p) {
+        const int j = syn.inv_syn[p];
+        bits[j >> 6] |= std::uint64_t{1} << (j & 63);
+      }
+    return true;
+  }
+  // fn(j) for every marked synapse, in ascending j.
+  template <class Fn>
+  void for_each(Fn&& fn) const {
+    for (size_t w = 0; w < bits.size(); ++w)
+      for (std::uint64_t b = bits[w]; b; b &= b - 1) fn(static_cast<int>(w * 64 + __builtin_ctzll(b)));
   }
 };
 
 // A. s_t / b_t and u_t for one sample, all t (ELM_SPEC §2, §3):
 //   v1: s_t = κ_s ⊙ s_{t−1} + w_s ⊙ r_t, u_t = branch_sum(s_t)
 //   v2: b_t = κ_b ⊙ b_{t−1} + branch_sum(w_s ⊙ r_t), u_t = b_t
+// v2's branch sums run sparse on rows with few non-zero inputs (above).
 template <class T>
 void trace_forward(const NeuronDims& d, const NeuronInputs<T>& in, const Synapses<T>& syn, const NeuronSaved<T>& sv, index_t b) {
   const int dTr = d.dTr(), nZ = d.nZ(), nb = d.dBrch;
@@ -210,6 +334,7 @@ void trace_forward(const NeuronDims& d, const NeuronInputs<T>& in, const Synapse
   const T* kappa = in.kappaTrace;
   std::vector<T> drive_buf(d.dS);
   T* __restrict drive = drive_buf.data();
+  ActiveSynapses act(d);
   for (index_t t = 0; t < d.T; ++t) {
     const index_t bt = b * d.T + t;
     const T* __restrict xt = in.x + bt * d.dIn;
@@ -225,11 +350,19 @@ void trace_forward(const NeuronDims& d, const NeuronInputs<T>& in, const Synapse
         u[k] = s;
       }
     } else {
-      gather_scale(d.dS, wm, xt, src, drive);
+      // drive[k] = Σ_{e in branch k} (w_s ⊙ mask)_e · x_t[src_e], fused, ascending e
+      if (syn.wm_finite && act.mark(d, syn, xt)) {
+        std::fill(drive, drive + d.dTree, T(0));
+        act.for_each([&](int j) { drive[syn.branch[j]] = std::fma(wm[j], xt[src[j]], drive[syn.branch[j]]); });
+      } else {
+        for (int k = 0; k < d.dTree; ++k) {
+          T s = T(0);
+          for (int e = k * nb; e < (k + 1) * nb; ++e) s = std::fma(wm[e], xt[src[e]], s);
+          drive[k] = s;
+        }
+      }
       for (int k = 0; k < d.dTree; ++k) {
-        T s = T(0);
-        for (int e = k * nb; e < (k + 1) * nb; ++e) s += drive[e];
-        const T v = (prev ? kappa[k] * prev[k] : T(0)) + s;
+        const T v = (prev ? kappa[k] * prev[k] : T(0)) + drive[k];
         cur[k] = v;
         u[k] = v;
       }
@@ -291,6 +424,9 @@ void for_sample_blocks(index_t B, const std::function<void(index_t, index_t)>& f
 }
 
 }  // namespace
+
+void set_neuron_synapse_path(NeuronSynapsePath path) { g_synapse_path.store(path); }
+NeuronSynapsePath neuron_synapse_path() { return g_synapse_path.load(); }
 
 template <class T>
 void elm_neuron_forward(const NeuronDims& d, const NeuronInputs<T>& in, const NeuronSaved<T>& sv, T* traceT, T* mT) {
@@ -401,45 +537,90 @@ void recurrence_backward(const NeuronDims& d, const NeuronInputs<T>& in, const W
     for (int k = 0; k < dMn; ++k) dM0[(b0 + s) * dMn + k] = carry[s * dMn + k];
 }
 
-// F. The traces reversed for one sample: dWS += g ⊙ r_t, dx_t[route] += g ⊙ w_s ⊙ mask,
-// dκ += g ⊙ trace_{t−1}, where g is dL/d(w_s ⊙ r_t) (per synapse; per branch for v2).
+// dx_t[c] = Σ_{j reading c} g_j · (w_s ⊙ mask)_j, fused multiply-adds in ascending j
+// (padding slots add 0·0), by the sliced-ELLPACK inverse routing of Synapses.
+// gs[gi(j)] = g_j; gs[dTr] = 0.
+template <class T>
+void input_gradient_row(const NeuronDims& d, const Synapses<T>& syn, const T* __restrict gs, T* __restrict dxt) {
+  constexpr int C = Synapses<T>::kLanes;
+  const int groups = static_cast<int>(syn.dx_rows.size());
+  for (int q = 0; q < groups; ++q) {
+    const int* __restrict gi = syn.dx_g.data() + static_cast<size_t>(syn.dx_first[q]) * C;
+    const T* __restrict w = syn.dx_w.data() + static_cast<size_t>(syn.dx_first[q]) * C;
+    const int* __restrict perm = syn.dx_perm.data() + static_cast<size_t>(q) * C;
+    const int rows = syn.dx_rows[q];
+#if defined(__AVX512F__)
+    if constexpr (std::is_same_v<T, float>) {
+      __m512 acc = _mm512_setzero_ps();
+      for (int r = 0; r < rows; ++r) {
+        const __m512 gv = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), 0xFFFF, _mm512_loadu_si512(gi + r * C), gs, 4);
+        acc = _mm512_fmadd_ps(gv, _mm512_loadu_ps(w + r * C), acc);
+      }
+      const __m512i pv = _mm512_loadu_si512(perm);
+      _mm512_mask_i32scatter_ps(dxt, _mm512_cmpge_epi32_mask(pv, _mm512_setzero_si512()), pv, acc, 4);
+      continue;
+    } else {
+      __m512d acc = _mm512_setzero_pd();
+      for (int r = 0; r < rows; ++r) {
+        const __m512d gv = _mm512_mask_i32gather_pd(_mm512_setzero_pd(), 0xFF, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(gi + r * C)), gs, 8);
+        acc = _mm512_fmadd_pd(gv, _mm512_loadu_pd(w + r * C), acc);
+      }
+      const __m256i pv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(perm));
+      _mm512_mask_i32scatter_pd(dxt, _mm256_cmpge_epi32_mask(pv, _mm256_setzero_si256()), pv, acc, 8);
+      continue;
+    }
+#endif
+    T acc[C] = {};
+    for (int r = 0; r < rows; ++r)
+      for (int l = 0; l < C; ++l) acc[l] = std::fma(gs[gi[r * C + l]], w[r * C + l], acc[l]);
+    for (int l = 0; l < C; ++l)
+      if (perm[l] >= 0) dxt[perm[l]] = acc[l];
+  }
+}
+
+// F. The traces reversed for one sample (ELM_SPEC §2, §3). With g_j = dL/d(w_s ⊙ r_t)_j
+// (per synapse for v1; for v2 the branch's value, g_j = g_{branch(j)}):
+//   dκ += g ⊙ trace_{t−1}, dw_s,j += g_j · mask_j · x_t[src_j] (sparse on rows with
+//   few non-zero inputs), dx_t[c] = Σ_{j reading c} g_j · (w_s ⊙ mask)_j (by the
+//   inverse routing, ascending j; skipped when dx is null).
 template <class T>
 void trace_backward(const NeuronDims& d, const NeuronInputs<T>& in, const Synapses<T>& syn, const NeuronSaved<T>& sv,
                     const T* dTraceT, BackwardScratch<T>& sc, const NeuronGrads<T>& g, index_t b) {
   const int dTr = d.dTr(), dS = d.dS, nb = d.dBrch;
   const int* __restrict src = syn.src.data();
   const T* __restrict mask = syn.mask.data();
-  std::vector<T> carry(dTr), gs_buf(dS);
+  // gi[j]: where g_j lives in gs (synapse j for v1, its branch for v2)
+  const int* __restrict gi = d.variant == 1 ? syn.identity.data() : syn.branch.data();
+  std::vector<T> carry(dTr), gs_buf(dTr + 1, T(0)), gsyn_buf(dS);  // gs_buf[dTr] = 0: dx's padding
   T* __restrict gs = gs_buf.data();
+  T* __restrict gsyn = gsyn_buf.data();
+  ActiveSynapses act(d);
   for (int k = 0; k < dTr; ++k) carry[k] = dTraceT ? dTraceT[b * dTr + k] : T(0);
   T* __restrict accWS = sc.accWS.data() + b * dS;
   T* accKT = sc.accKappaTrace.data() + b * dTr;
-  const T* __restrict wm = syn.wm.data();
   for (index_t t = d.T - 1; t >= 0; --t) {
     const index_t bt = b * d.T + t;
     const T* du = sc.dU.data() + bt * d.dTree;
     const T* prev = t > 0 ? sv.trace + (bt - 1) * dTr : in.trace0 ? in.trace0 + b * dTr : nullptr;
     const T* __restrict xt = in.x + bt * d.dIn;
-    T* dxt = g.dx + bt * d.dIn;
-    // gs_j = dL/d(w_s ⊙ r_t)_j
-    if (d.variant == 1) {
-      for (int j = 0; j < dS; ++j) {
-        const T gj = du[j / nb] + carry[j];
-        if (prev) accKT[j] += gj * prev[j];
-        carry[j] = gj * in.kappaTrace[j];
-        gs[j] = gj;
-      }
-    } else {
-      for (int k = 0; k < d.dTree; ++k) {
-        const T gk = du[k] + carry[k];
-        if (prev) accKT[k] += gk * prev[k];
-        carry[k] = gk * in.kappaTrace[k];
-        for (int j = k * nb; j < (k + 1) * nb; ++j) gs[j] = gk;
-      }
+    // gs = dL/d(trace_t) (the trace is s_t for v1, b_t for v2); zero_if_finite stays 0 while every g is finite
+    T zero_if_finite = T(0);
+    for (int k = 0; k < dTr; ++k) {
+      const T gk = du[d.variant == 1 ? k / nb : k] + carry[k];
+      if (prev) accKT[k] += gk * prev[k];
+      carry[k] = gk * in.kappaTrace[k];
+      gs[k] = gk;
+      zero_if_finite += gk * T(0);
     }
-    gather_accumulate(dS, gs, mask, xt, src, accWS);
-    std::fill(dxt, dxt + d.dIn, T(0));
-    for (int j = 0; j < dS; ++j) dxt[src[j]] += gs[j] * wm[j];
+    if (zero_if_finite == T(0) && syn.mask_finite && act.mark(d, syn, xt)) {
+      act.for_each([&](int j) { accWS[j] = std::fma(gs[gi[j]] * mask[j], xt[src[j]], accWS[j]); });
+    } else if (d.variant == 1) {
+      gather_accumulate(dS, gs, mask, xt, src, accWS);
+    } else {
+      for (int j = 0; j < dS; ++j) gsyn[j] = gs[gi[j]];
+      gather_accumulate(dS, gsyn, mask, xt, src, accWS);
+    }
+    if (g.dx) input_gradient_row(d, syn, gs, g.dx + bt * d.dIn);
   }
   for (int k = 0; k < dTr; ++k) g.dTrace0[b * dTr + k] = carry[k];
 }
