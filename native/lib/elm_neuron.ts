@@ -28,7 +28,8 @@ export interface ElmNeuronNativeSaved {
 }
 
 export interface ElmNeuronNativeGrads {
-  dx: F; dWS: F; dKappaTrace: F; dKappaM: F; dGain: F; dMlpW: F[]; dMlpB: F[]; dTrace0: F; dM0: F;
+  /** null: the CPU kernel skips the input gradient (the CUDA kernel requires it). */
+  dx: F | null; dWS: F; dKappaTrace: F; dKappaM: F; dGain: F; dMlpW: F[]; dMlpB: F[]; dTrace0: F; dM0: F;
 }
 
 export interface ElmNeuronNativeKernels {

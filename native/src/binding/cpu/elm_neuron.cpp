@@ -1,6 +1,6 @@
 // Fused ELM neuron on the CPU (docs/CONTRACTS.md §2), sync and async:
 //   elmNeuronForward(shape, inputs, saved, traceT, mT)            fills saved.{trace,z,pre,post,deltaM,m}, traceT, mT
-//   elmNeuronBackward(shape, inputs, saved, dM, dTraceT, dMT, grads)   fills every grads.* array
+//   elmNeuronBackward(shape, inputs, saved, dM, dTraceT, dMT, grads)   fills every grads.* array (grads.dx may be null: skipped)
 //   elmNeuronForwardAsync(...) / elmNeuronBackwardAsync(...)       the same off the JS thread → Promise<void>
 //   elmNeuronSynapsePath(mode?)   sets ("auto" | "dense" | "sparse") when given; returns the mode in effect before
 // Float32 or Float64 (inputs.x decides; every float array must match).
@@ -47,7 +47,7 @@ Napi::Value backward(const Napi::CallbackInfo& info, bool async, const char* fn)
   if (!dM) elm::binding::type_error(env, fn, "argument 'dM' must be a typed array, got null");
   const T* dTraceT = optional_typed<T>(info, 4, fn, "dTraceT", d.B * d.dTr(), pins);
   const T* dMT = optional_typed<T>(info, 5, fn, "dMT", d.B * d.dM, pins);
-  const auto g = nb::parse_grads<T>(env, nb::object_arg(info, 6, fn, "grads"), d, fn, pins);
+  const auto g = nb::parse_grads<T>(env, nb::object_arg(info, 6, fn, "grads"), d, fn, pins, /*dx_nullable=*/true);
   return nb::run(info, async, fn, std::move(pins),
                  [=] { elm::cpu::elm_neuron_backward<T>(d, in, sv, dM, dTraceT, dMT, g); });
 }

@@ -3,7 +3,7 @@
 // or elm_cuda.node (sync, or off the JS thread with the async variants).
 import { elmNeuronCpu, elmNeuronCuda, type ElmNeuronNativeKernels } from "@elm/native";
 import { allocSaved, checkSaved } from "../saved.js";
-import type { ElmNeuronForwardResult, ElmNeuronGrads, ElmNeuronInputs, ElmNeuronShape, Float } from "../types.js";
+import type { ElmNeuronForwardResult, ElmNeuronGrads, ElmNeuronGradsMaybeInput, ElmNeuronInputs, ElmNeuronShape, Float } from "../types.js";
 import { traceSize, validateNeuron, validateNeuronGradOutputs, type FloatDType } from "../validate.js";
 
 export type NativeDevice = "cpu" | "cuda";
@@ -24,22 +24,29 @@ function prepareForward(shape: ElmNeuronShape, inputs: ElmNeuronInputs, device: 
   return { buffers, traceT, mT, result };
 }
 
-function allocGrads(shape: ElmNeuronShape, inputs: ElmNeuronInputs, dtype: FloatDType): ElmNeuronGrads {
+function allocGrads(shape: ElmNeuronShape, inputs: ElmNeuronInputs, dtype: FloatDType, inputGrad: boolean): ElmNeuronGradsMaybeInput {
   const F = dtype === "float64" ? Float64Array : Float32Array;
   const dTr = traceSize(shape);
   return {
-    dx: new F(inputs.x.length), dWS: new F(shape.dS), dKappaTrace: new F(dTr), dKappaM: new F(shape.dM), dGain: new F(shape.dM),
+    dx: inputGrad ? new F(inputs.x.length) : null, dWS: new F(shape.dS), dKappaTrace: new F(dTr), dKappaM: new F(shape.dM), dGain: new F(shape.dM),
     dMlpW: inputs.mlpW.map((w) => new F(w.length)), dMlpB: inputs.mlpB.map((b) => new F(b.length)),
     dTrace0: new F(shape.B * dTr), dM0: new F(shape.B * shape.dM),
   };
 }
 
-function prepareBackward(shape: ElmNeuronShape, inputs: ElmNeuronInputs, saved: unknown, dM: Float, dTraceT: Float | null, dMT: Float | null) {
+// Without inputGrad the CPU kernel gets dx = null and skips it; the CUDA kernel
+// always computes it (into a buffer dropped here).
+function prepareBackward(
+  shape: ElmNeuronShape, inputs: ElmNeuronInputs, saved: unknown, dM: Float, dTraceT: Float | null, dMT: Float | null,
+  device: NativeDevice, inputGrad: boolean,
+) {
   const dtype = validateNeuron(shape, inputs);
   validateNeuronGradOutputs(shape, dtype, dM, dTraceT, dMT);
   const sv = checkSaved(saved, shape, dtype);
   const { trace, z, pre, post, deltaM, m } = sv;
-  return { buffers: { trace, z, pre, post, deltaM, m }, grads: allocGrads(shape, inputs, dtype) };
+  const grads: ElmNeuronGradsMaybeInput = allocGrads(shape, inputs, dtype, inputGrad || device === "cuda");
+  const result = (): ElmNeuronGradsMaybeInput => (inputGrad ? grads : { ...grads, dx: null });
+  return { buffers: { trace, z, pre, post, deltaM, m }, grads, result };
 }
 
 const orNull = <T>(v: T | null | undefined): T | null => (v === undefined ? null : v);
@@ -65,18 +72,20 @@ export async function nativeElmNeuronForwardAsync(shape: ElmNeuronShape, inputs:
 
 export function nativeElmNeuronBackward(
   shape: ElmNeuronShape, inputs: ElmNeuronInputs, saved: unknown, dM: Float, dTraceT: Float | null, dMT: Float | null, device: NativeDevice,
-): ElmNeuronGrads {
+  inputGrad = true,
+): ElmNeuronGradsMaybeInput {
   const k = kernels(device);
-  const p = prepareBackward(shape, inputs, saved, dM, dTraceT, dMT);
+  const p = prepareBackward(shape, inputs, saved, dM, dTraceT, dMT, device, inputGrad);
   k.elmNeuronBackward(shape, nativeInputs(inputs), p.buffers, dM, orNull(dTraceT), orNull(dMT), p.grads);
-  return p.grads;
+  return p.result();
 }
 
 export async function nativeElmNeuronBackwardAsync(
   shape: ElmNeuronShape, inputs: ElmNeuronInputs, saved: unknown, dM: Float, dTraceT: Float | null, dMT: Float | null, device: NativeDevice,
-): Promise<ElmNeuronGrads> {
+  inputGrad = true,
+): Promise<ElmNeuronGradsMaybeInput> {
   const k = kernels(device);
-  const p = prepareBackward(shape, inputs, saved, dM, dTraceT, dMT);
+  const p = prepareBackward(shape, inputs, saved, dM, dTraceT, dMT, device, inputGrad);
   await k.elmNeuronBackwardAsync(shape, nativeInputs(inputs), p.buffers, dM, orNull(dTraceT), orNull(dMT), p.grads);
-  return p.grads;
+  return p.result();
 }
