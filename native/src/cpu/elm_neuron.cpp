@@ -137,7 +137,7 @@ inline void gather_scale(int n, const T* __restrict w, const T* __restrict x, co
   for (; j < n; ++j) out[j] = w[j] * x[src[j]];
 }
 
-// acc_j += g_j · mask_j · x[src_j]
+// acc_j = fma(g_j · mask_j, x[src_j], acc_j)
 template <class T>
 inline void gather_accumulate(int n, const T* __restrict g, const T* __restrict mask, const T* __restrict x,
                               const int* __restrict src, T* __restrict acc) {
@@ -205,7 +205,10 @@ struct Synapses {
   std::vector<int> src, branch;
   std::vector<T> mask, wm;
   std::vector<int> inv_off, inv_syn;  // [dIn+1], [dS]
-  std::vector<int> identity;          // j ↦ j
+  std::vector<int> inv_branch;        // branch of inv_syn[p]
+  std::vector<int> br_src;            // per branch, its synapses' sources in (source, synapse) order
+  std::vector<T> br_wm;               // and their w_s ⊙ mask
+  std::vector<T> inv_wm, inv_mask;    // (w_s ⊙ mask)[inv_syn[p]], mask[inv_syn[p]]
   // dx by the inverse routing, laid out for SIMD (sliced ELLPACK): channels
   // sorted by how many synapses read them (descending), in groups of kLanes;
   // group q has dx_rows[q] slots per lane (its longest channel), slot r of lane
@@ -218,7 +221,7 @@ struct Synapses {
   std::vector<T> dx_w;
   bool wm_finite = true, mask_finite = true;
   Synapses(const NeuronDims& d, const NeuronInputs<T>& in)
-      : src(d.dS), branch(d.dS), mask(d.dS), wm(d.dS), inv_off(d.dIn + 1, 0), inv_syn(d.dS), identity(d.dS) {
+      : src(d.dS), branch(d.dS), mask(d.dS), wm(d.dS), inv_off(d.dIn + 1, 0), inv_syn(d.dS) {
     for (int j = 0; j < d.dS; ++j) {
       src[j] = route_source(in, j);
       branch[j] = j / d.dBrch;
@@ -231,7 +234,23 @@ struct Synapses {
     for (int c = 0; c < d.dIn; ++c) inv_off[c + 1] += inv_off[c];
     std::vector<int> fill(inv_off.begin(), inv_off.end() - 1);
     for (int j = 0; j < d.dS; ++j) inv_syn[fill[src[j]]++] = j;
-    for (int p = 0; p < d.dS; ++p) identity[p] = p;
+    br_src.resize(d.dS);
+    br_wm.resize(d.dS);
+    std::vector<int> fill_br(d.dTree);
+    for (int k = 0; k < d.dTree; ++k) fill_br[k] = k * d.dBrch;
+    for (int p = 0; p < d.dS; ++p) {  // inverse routing order = (source, synapse) order
+      const int j = inv_syn[p], at = fill_br[branch[j]]++;
+      br_src[at] = src[j];
+      br_wm[at] = wm[j];
+    }
+    inv_branch.resize(d.dS);
+    inv_wm.resize(d.dS);
+    inv_mask.resize(d.dS);
+    for (int p = 0; p < d.dS; ++p) {
+      inv_branch[p] = branch[inv_syn[p]];
+      inv_wm[p] = wm[inv_syn[p]];
+      inv_mask[p] = mask[inv_syn[p]];
+    }
     std::vector<int> order(d.dIn);
     for (int c = 0; c < d.dIn; ++c) order[c] = c;
     const auto count = [&](int c) { return inv_off[c + 1] - inv_off[c]; };
@@ -262,63 +281,49 @@ struct Synapses {
 };
 
 // The spike-sparse synapse path. Inputs such as SHD spikes are mostly exact
-// zeros; a synapse reading x_t[c] = 0 contributes w·0 = ±0 to its branch sum
-// and g·mask·0 = ±0 to dL/dw_s. Adding ±0 to a running sum that starts at +0
-// leaves it unchanged, so those terms are skipped and the results are the
-// dense path's bits (the sums below are fused multiply-adds in ascending
-// synapse order in both paths). This holds while the skipped factors are
-// finite (0·inf = NaN): the sparse path requires finite w_s ⊙ mask (forward)
-// and finite dL/d(w_s ⊙ r) and mask (backward), else the row runs dense. The
-// only bits it cannot reproduce: a running sum that underflows to −0 (a product
-// below the smallest subnormal) followed by a skipped term.
+// zeros. The synapse sums below visit the inputs channel by channel (ascending
+// c, and for each channel the synapses reading it, ascending j, by the inverse
+// routing), with fused multiply-adds:
+//   v2 branch drive  b_k += Σ_c Σ_{j reading c, j in branch k} (w_s ⊙ mask)_j · x_t[c]
+//   dL/dw_s,j        += g_j · mask_j · x_t[src_j]
+// A channel with x_t[c] = 0 adds ±0 to each sum (its other factors finite);
+// a sum starting at +0 is unchanged by ±0, so the sparse path skips those
+// channels and gives the dense path's bits. Where a skipped factor may be
+// non-finite (0·inf = NaN) the row runs dense: non-finite w_s ⊙ mask
+// (forward), non-finite mask or dL/d(w_s ⊙ r_t) (backward). The only bits it
+// cannot reproduce: a sum that underflowed to −0 (a product below the smallest
+// subnormal) followed by a skipped term.
 std::atomic<NeuronSynapsePath> g_synapse_path{NeuronSynapsePath::kAuto};
-// auto: a row runs sparse when at most this fraction of its synapses is active.
-constexpr double kSparseMaxActive = 0.25;
+// auto: a row runs sparse when at most this fraction of its inputs is non-zero.
+constexpr double kSparseMaxNonZero = 0.25;
 
-// Per-thread scratch of the sparse path for one row.
-struct ActiveSynapses {
-  std::vector<int> channels;        // non-zero channels of x_t
-  std::vector<std::uint64_t> bits;  // active synapses, one bit each
-  explicit ActiveSynapses(const NeuronDims& d) : channels(d.dIn), bits((d.dS + 63) / 64) {}
+// The non-zero channels of one row (x ≠ 0, NaN included), when the row takes
+// the sparse path.
+struct RowChannels {
+  std::vector<int> list;
+  int n = 0;
+  explicit RowChannels(const NeuronDims& d) : list(d.dIn) {}
 
-  // Marks the synapses reading a non-zero x_t[c] (x ≠ 0, NaN included).
-  // Returns false (and marks nothing) when the row should run dense.
+  // true: the row runs sparse over list[0, n); false: dense.
   template <class T>
-  bool mark(const NeuronDims& d, const Synapses<T>& syn, const T* __restrict xt) {
+  bool select(const NeuronDims& d, const T* __restrict xt, bool sparse_allowed) {
     const NeuronSynapsePath mode = g_synapse_path.load(std::memory_order_relaxed);
-    if (mode == NeuronSynapsePath::kDense) return false;
-    int n = 0;
-    int c = 0;
+    n = 0;
+    if (sparse_allowed && mode != NeuronSynapsePath::kDense) {
+      int c = 0;
 #if defined(__AVX512F__)
-    if constexpr (std::is_same_v<T, float>) {
-      for (; c + 16 <= d.dIn; c += 16) {
-        unsigned m = _mm512_cmpneq_ps_mask(_mm512_loadu_ps(xt + c), _mm512_setzero_ps());
-        while (m) {
-          channels[n++] = c + __builtin_ctz(m);
-          m &= m - 1;
+      if constexpr (std::is_same_v<T, float>) {
+        for (; c + 16 <= d.dIn; c += 16) {
+          for (unsigned m = _mm512_cmpneq_ps_mask(_mm512_loadu_ps(xt + c), _mm512_setzero_ps()); m; m &= m - 1)
+            list[n++] = c + __builtin_ctz(m);
         }
       }
-    }
 #endif
-    for (; c < d.dIn; ++c)
-      if (xt[c] != T(0)) channels[n++] = c;
-    const int* off = syn.inv_off.data();
-    int active = 0;
-    for (int i = 0; i < n; ++i) active += off[channels[i] + 1] - off[channels[i]];
-    if (mode == NeuronSynapsePath::kAuto && active > kSparseMaxActive * d.dS) return false;
-    std::fill(bits.begin(), bits.end(), std::uint64_t{0});
-    for (int i = 0; i < n; ++i)
-      for (int p = off[channels[i]]; p < off[channels[i] + 1]; ++p) {
-        const int j = syn.inv_syn[p];
-        bits[j >> 6] |= std::uint64_t{1} << (j & 63);
-      }
-    return true;
-  }
-  // fn(j) for every marked synapse, in ascending j.
-  template <class Fn>
-  void for_each(Fn&& fn) const {
-    for (size_t w = 0; w < bits.size(); ++w)
-      for (std::uint64_t b = bits[w]; b; b &= b - 1) fn(static_cast<int>(w * 64 + __builtin_ctzll(b)));
+      for (; c < d.dIn; ++c)
+        if (xt[c] != T(0)) list[n++] = c;
+      return mode == NeuronSynapsePath::kSparse || n <= kSparseMaxNonZero * d.dIn;
+    }
+    return false;
   }
 };
 
@@ -334,7 +339,7 @@ void trace_forward(const NeuronDims& d, const NeuronInputs<T>& in, const Synapse
   const T* kappa = in.kappaTrace;
   std::vector<T> drive_buf(d.dS);
   T* __restrict drive = drive_buf.data();
-  ActiveSynapses act(d);
+  RowChannels rows(d);
   for (index_t t = 0; t < d.T; ++t) {
     const index_t bt = b * d.T + t;
     const T* __restrict xt = in.x + bt * d.dIn;
@@ -350,14 +355,23 @@ void trace_forward(const NeuronDims& d, const NeuronInputs<T>& in, const Synapse
         u[k] = s;
       }
     } else {
-      // drive[k] = Σ_{e in branch k} (w_s ⊙ mask)_e · x_t[src_e], fused, ascending e
-      if (syn.wm_finite && act.mark(d, syn, xt)) {
+      // drive[k] = Σ over channels c, then synapses j reading c, of (w_s ⊙ mask)_j · x_t[c]:
+      // sparse, the non-zero channels by the inverse routing; dense, each branch's
+      // synapses in (source, synapse) order, the same terms in the same order
+      if (rows.select(d, xt, syn.wm_finite)) {
         std::fill(drive, drive + d.dTree, T(0));
-        act.for_each([&](int j) { drive[syn.branch[j]] = std::fma(wm[j], xt[src[j]], drive[syn.branch[j]]); });
+        for (int i = 0; i < rows.n; ++i) {
+          const int c = rows.list[i];
+          const T xc = xt[c];
+          for (int p = syn.inv_off[c]; p < syn.inv_off[c + 1]; ++p) {
+            const int k = syn.inv_branch[p];
+            drive[k] = std::fma(syn.inv_wm[p], xc, drive[k]);
+          }
+        }
       } else {
         for (int k = 0; k < d.dTree; ++k) {
           T s = T(0);
-          for (int e = k * nb; e < (k + 1) * nb; ++e) s = std::fma(wm[e], xt[src[e]], s);
+          for (int e = k * nb; e < (k + 1) * nb; ++e) s = std::fma(syn.br_wm[e], xt[syn.br_src[e]], s);
           drive[k] = s;
         }
       }
@@ -587,14 +601,10 @@ template <class T>
 void trace_backward(const NeuronDims& d, const NeuronInputs<T>& in, const Synapses<T>& syn, const NeuronSaved<T>& sv,
                     const T* dTraceT, BackwardScratch<T>& sc, const NeuronGrads<T>& g, index_t b) {
   const int dTr = d.dTr(), dS = d.dS, nb = d.dBrch;
-  const int* __restrict src = syn.src.data();
-  const T* __restrict mask = syn.mask.data();
-  // gi[j]: where g_j lives in gs (synapse j for v1, its branch for v2)
-  const int* __restrict gi = d.variant == 1 ? syn.identity.data() : syn.branch.data();
   std::vector<T> carry(dTr), gs_buf(dTr + 1, T(0)), gsyn_buf(dS);  // gs_buf[dTr] = 0: dx's padding
   T* __restrict gs = gs_buf.data();
   T* __restrict gsyn = gsyn_buf.data();
-  ActiveSynapses act(d);
+  RowChannels rows(d);
   for (int k = 0; k < dTr; ++k) carry[k] = dTraceT ? dTraceT[b * dTr + k] : T(0);
   T* __restrict accWS = sc.accWS.data() + b * dS;
   T* accKT = sc.accKappaTrace.data() + b * dTr;
@@ -612,13 +622,22 @@ void trace_backward(const NeuronDims& d, const NeuronInputs<T>& in, const Synaps
       gs[k] = gk;
       zero_if_finite += gk * T(0);
     }
-    if (zero_if_finite == T(0) && syn.mask_finite && act.mark(d, syn, xt)) {
-      act.for_each([&](int j) { accWS[j] = std::fma(gs[gi[j]] * mask[j], xt[src[j]], accWS[j]); });
+    // dL/dw_s,j = fma(g_j · mask_j, x_t[src_j], dL/dw_s,j): one term per synapse and row, so
+    // the sparse path (the synapses reading non-zero channels) and the dense one agree
+    if (rows.select(d, xt, zero_if_finite == T(0) && syn.mask_finite)) {
+      for (int i = 0; i < rows.n; ++i) {
+        const int c = rows.list[i];
+        const T xc = xt[c];
+        for (int p = syn.inv_off[c]; p < syn.inv_off[c + 1]; ++p) {
+          const int j = syn.inv_syn[p];
+          accWS[j] = std::fma(gs[d.variant == 1 ? j : syn.inv_branch[p]] * syn.inv_mask[p], xc, accWS[j]);
+        }
+      }
     } else if (d.variant == 1) {
-      gather_accumulate(dS, gs, mask, xt, src, accWS);
+      gather_accumulate(dS, gs, syn.mask.data(), xt, syn.src.data(), accWS);
     } else {
-      for (int j = 0; j < dS; ++j) gsyn[j] = gs[gi[j]];
-      gather_accumulate(dS, gsyn, mask, xt, src, accWS);
+      for (int j = 0; j < dS; ++j) gsyn[j] = gs[syn.branch[j]];
+      gather_accumulate(dS, gsyn, syn.mask.data(), xt, syn.src.data(), accWS);
     }
     if (g.dx) input_gradient_row(d, syn, gs, g.dx + bt * d.dIn);
   }
