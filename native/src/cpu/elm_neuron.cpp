@@ -23,6 +23,8 @@
 #include <cstdint>
 #include <cstdio>
 #include <memory>
+#include <mutex>
+#include <utility>
 #include <type_traits>
 #include <cstdlib>
 #include <ctime>
@@ -472,17 +474,42 @@ void elm_neuron_forward(const NeuronDims& d, const NeuronInputs<T>& in, const Ne
 
 namespace {
 
-// Buffers of the backward pass.
-// An uninitialised buffer (every element is written before it is read).
+// Buffers of the backward pass: uninitialised (every element is written before
+// it is read) and recycled across calls through a small process-wide pool, as
+// the first touch of fresh pages (page faults) costs about as much as the work
+// of a phase writing them.
 template <class T>
 class Buffer {
  public:
-  explicit Buffer(size_t n) : p_(new T[n]) {}
+  explicit Buffer(size_t n) {
+    std::lock_guard<std::mutex> lk(mutex_);
+    for (size_t i = 0; i < pool_.size(); ++i) {
+      if (pool_[i].second >= n) {
+        p_ = std::move(pool_[i].first);
+        cap_ = pool_[i].second;
+        pool_.erase(pool_.begin() + static_cast<std::ptrdiff_t>(i));
+        return;
+      }
+    }
+    p_.reset(new T[n]);
+    cap_ = n;
+  }
+  ~Buffer() {
+    if (!p_) return;
+    std::lock_guard<std::mutex> lk(mutex_);
+    if (pool_.size() < kPoolMax) pool_.emplace_back(std::move(p_), cap_);
+  }
+  Buffer(const Buffer&) = delete;
+  Buffer& operator=(const Buffer&) = delete;
   T* data() { return p_.get(); }
   const T* data() const { return p_.get(); }
 
  private:
+  static constexpr size_t kPoolMax = 6;
+  static inline std::mutex mutex_;
+  static inline std::vector<std::pair<std::unique_ptr<T[]>, size_t>> pool_;
   std::unique_ptr<T[]> p_;
+  size_t cap_ = 0;
 };
 
 template <class T>
