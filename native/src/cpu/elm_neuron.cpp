@@ -712,28 +712,39 @@ void elm_neuron_backward(const NeuronDims& d, const NeuronInputs<T>& in, const N
   reduce_samples(sc.accWS, d.B, d.dS, g.dWS);
   reduce_samples(sc.accKappaTrace, d.B, d.dTr(), g.dKappaTrace);
   timer.mark("F traces");
-  // G: dW_l = Σ_n dPre_l[n] ⊗ input_l[n] = dPre_lᵀ input_l (@elm/core's packed GEMM, k = B·T),
-  // db_l = Σ_n dPre_l[n] (row parts in a fixed order: independent of the thread count)
-  for (int l = 0; l <= L; ++l) {
-    const int nIn = l == 0 ? nZ : H, nOut = l == L ? dMn : H;
-    const index_t lda = l == L ? dMn : nH, ldx = l == 0 ? nZ : nH;
-    const T* A = l == L ? sc.dPreOut.data() : sc.dPreH.data() + static_cast<index_t>(l) * H;
-    const T* X = l == 0 ? sv.z : sv.post + static_cast<index_t>(l - 1) * H;
-    gemm<T>(nOut, nIn, N, MatView<T>{A, 1, lda}, MatView<T>{X, ldx, 1}, g.dMlpW[l], nIn, false);
-    const index_t parts = std::min<index_t>(kGradParts, N);
-    std::vector<T> bsum(static_cast<size_t>(parts) * nOut, T(0));
-    parallel_for(parts, 1, [&](index_t p0, index_t p1) {
-      for (index_t part = p0; part < p1; ++part) {
-        T* __restrict bs = bsum.data() + part * nOut;
-        for (index_t n = N * part / parts; n < N * (part + 1) / parts; ++n)
-          for (int o = 0; o < nOut; ++o) bs[o] += A[n * lda + o];
-      }
-    });
-    for (int o = 0; o < nOut; ++o) {
-      T s = T(0);
-      for (index_t part = 0; part < parts; ++part) s += bsum[part * nOut + o];
-      g.dMlpB[l][o] = s;
+  // G: dW_l = Σ_n dPre_l[n] ⊗ input_l[n] = dPre_lᵀ input_l and db_l = Σ_n dPre_l[n] over the
+  // rows n = (b,t), cut into kGradParts fixed row parts: one single-threaded GEMM
+  // (@elm/core's packed kernel) per (part, layer), spread over the threads, then the
+  // parts summed in part order — independent of the thread count.
+  const int nL = L + 1;
+  const index_t parts = std::min<index_t>(kGradParts, N);
+  const auto nInOf = [&](int l) { return l == 0 ? nZ : H; };
+  const auto nOutOf = [&](int l) { return l == L ? dMn : H; };
+  std::vector<std::vector<T>> wPart(nL), bPart(nL);
+  for (int l = 0; l < nL; ++l) {
+    wPart[l].resize(static_cast<size_t>(parts) * nOutOf(l) * nInOf(l));
+    bPart[l].assign(static_cast<size_t>(parts) * nOutOf(l), T(0));
+  }
+  // tasks part-major, so each thread's contiguous share holds every layer
+  parallel_for(parts * nL, 1, [&](index_t i0, index_t i1) {
+    for (index_t i = i0; i < i1; ++i) {
+      const index_t part = i / nL;
+      const int l = static_cast<int>(i % nL);
+      const int nIn = nInOf(l), nOut = nOutOf(l);
+      const index_t lda = l == L ? dMn : nH, ldx = l == 0 ? nZ : nH;
+      const T* A = l == L ? sc.dPreOut.data() : sc.dPreH.data() + static_cast<index_t>(l) * H;
+      const T* X = l == 0 ? sv.z : sv.post + static_cast<index_t>(l - 1) * H;
+      const index_t r0 = N * part / parts, r1 = N * (part + 1) / parts;
+      gemm<T>(nOut, nIn, r1 - r0, MatView<T>{A + r0 * lda, 1, lda}, MatView<T>{X + r0 * ldx, ldx, 1},
+              wPart[l].data() + part * nOut * nIn, nIn, false, /*threaded=*/false);
+      T* __restrict bs = bPart[l].data() + part * nOut;
+      for (index_t n = r0; n < r1; ++n)
+        for (int o = 0; o < nOut; ++o) bs[o] += A[n * lda + o];
     }
+  });
+  for (int l = 0; l < nL; ++l) {
+    reduce_samples(wPart[l], parts, nOutOf(l) * nInOf(l), g.dMlpW[l]);
+    reduce_samples(bPart[l], parts, nOutOf(l), g.dMlpB[l]);
   }
   timer.mark("G weight GEMMs");
 }
