@@ -299,6 +299,16 @@ std::atomic<NeuronSynapsePath> g_synapse_path{NeuronSynapsePath::kAuto};
 // auto: a row runs sparse when at most this fraction of its inputs is non-zero.
 constexpr double kSparseMaxNonZero = 0.25;
 
+// The synapse phases stream x one row per step, with little work per row on
+// the sparse path: fetch the row kPrefetchRows steps ahead (a descending
+// stream in the backward pass).
+constexpr index_t kPrefetchRows = 2;
+template <class T>
+inline void prefetch_row(const T* row, int n) {
+  if (!row) return;
+  for (int c = 0; c < n; c += 64 / static_cast<int>(sizeof(T))) __builtin_prefetch(row + c);
+}
+
 // The non-zero channels of one row (x ≠ 0, NaN included), when the row takes
 // the sparse path.
 struct RowChannels {
@@ -345,6 +355,7 @@ void trace_forward(const NeuronDims& d, const NeuronInputs<T>& in, const Synapse
   for (index_t t = 0; t < d.T; ++t) {
     const index_t bt = b * d.T + t;
     const T* __restrict xt = in.x + bt * d.dIn;
+    prefetch_row(t + kPrefetchRows < d.T ? xt + kPrefetchRows * d.dIn : nullptr, d.dIn);
     T* cur = sv.trace + bt * dTr;
     const T* prev = t > 0 ? cur - dTr : in.trace0 ? in.trace0 + b * dTr : nullptr;
     T* u = sv.z + bt * nZ;
@@ -640,18 +651,23 @@ void trace_backward(const NeuronDims& d, const NeuronInputs<T>& in, const Synaps
     const T* du = sc.dU.data() + bt * d.dTree;
     const T* prev = t > 0 ? sv.trace + (bt - 1) * dTr : in.trace0 ? in.trace0 + b * dTr : nullptr;
     const T* __restrict xt = in.x + bt * d.dIn;
-    // gs = dL/d(trace_t) (the trace is s_t for v1, b_t for v2); zero_if_finite stays 0 while every g is finite
-    T zero_if_finite = T(0);
+    prefetch_row(t >= kPrefetchRows ? xt - kPrefetchRows * d.dIn : nullptr, d.dIn);
+    // gs = dL/d(trace_t) (the trace is s_t for v1, b_t for v2)
+    if (d.variant == 1) {
+      for (int k = 0; k < dTr; ++k) gs[k] = du[k / nb] + carry[k];
+    } else {
+      for (int k = 0; k < dTr; ++k) gs[k] = du[k] + carry[k];
+    }
+    if (prev)
+      for (int k = 0; k < dTr; ++k) accKT[k] += gs[k] * prev[k];
+    int finite = 1;
     for (int k = 0; k < dTr; ++k) {
-      const T gk = du[d.variant == 1 ? k / nb : k] + carry[k];
-      if (prev) accKT[k] += gk * prev[k];
-      carry[k] = gk * in.kappaTrace[k];
-      gs[k] = gk;
-      zero_if_finite += gk * T(0);
+      carry[k] = gs[k] * in.kappaTrace[k];
+      finite &= gs[k] - gs[k] == T(0);
     }
     // dL/dw_s,j = fma(g_j · mask_j, x_t[src_j], dL/dw_s,j): one term per synapse and row, so
     // the sparse path (the synapses reading non-zero channels) and the dense one agree
-    if (rows.select(d, xt, zero_if_finite == T(0) && syn.mask_finite)) {
+    if (rows.select(d, xt, finite && syn.mask_finite)) {
       for (int i = 0; i < rows.n; ++i) {
         const int c = rows.list[i];
         const T xc = xt[c];
