@@ -30,9 +30,10 @@ inline void store(T* p, typename Vec<T>::type v) {
   std::memcpy(p, &v, sizeof(v));
 }
 
-// Columns per micro-tile (up to two vectors); weight copies are padded to one vector.
+// Columns of the widest micro-tile (four vectors); weight copies are padded to one
+// vector, plus this much at the end.
 template <class T>
-constexpr int tile_cols() { return 2 * Vec<T>::lanes; }
+constexpr int tile_cols() { return 4 * Vec<T>::lanes; }
 
 inline index_t round_up(index_t n, index_t m) { return (n + m - 1) / m * m; }
 
@@ -89,17 +90,24 @@ inline void rows_times_w_cols(const T* X, index_t ldx, const PaddedMatrix<T>& W,
 
 // Y[s][o] = init + Σ_k X[s][k] · W(k, o) for s < SB, o < W.N, k < W.K, where
 // init = bias[o] (bias non-null), else Y[s][o] (accumulate), else 0.
-// Rows of X and Y are strided by ldx, ldy. Micro-tiles of two vectors of
-// columns, the last of one vector where that covers the rest. Each output is
-// the same sum in the same order whatever SB and the tiling.
+// Rows of X and Y are strided by ldx, ldy. Micro-tiles of SB rows × NV vectors
+// of columns, NV = 2 for 5–8 rows and 4 for up to 4 rows (so a weight load
+// feeds ≥ 8 FMAs either way), the last tile as narrow as the rest allows.
+// Each output is the same sum in the same order whatever SB and the tiling.
 template <class T, int SB>
 inline void rows_times_w_tile(const T* X, index_t ldx, const PaddedMatrix<T>& W, T* Y, index_t ldy,
                               const T* bias, bool accumulate) {
   constexpr int L = Vec<T>::lanes;
+  constexpr int NV = SB <= 4 ? 4 : 2;
   const int N = W.N;
-  for (int o0 = 0; o0 < N; o0 += 2 * L) {
-    const int width = std::min(2 * L, N - o0);
-    if (width > L) {
+  for (int o0 = 0; o0 < N; o0 += NV * L) {
+    const int width = std::min(NV * L, N - o0);
+    const int nv = (width + L - 1) / L;
+    if (nv == NV) {
+      rows_times_w_cols<T, SB, NV>(X, ldx, W, Y, ldy, bias, accumulate, o0, width);
+    } else if (nv == 3) {
+      rows_times_w_cols<T, SB, 3>(X, ldx, W, Y, ldy, bias, accumulate, o0, width);
+    } else if (nv == 2) {
       rows_times_w_cols<T, SB, 2>(X, ldx, W, Y, ldy, bias, accumulate, o0, width);
     } else {
       rows_times_w_cols<T, SB, 1>(X, ldx, W, Y, ldy, bias, accumulate, o0, width);
