@@ -1,15 +1,21 @@
 // CPU kernels of the fused ELM neuron (ELM_SPEC §2, §3). The trace is a linear
 // filter of the input, independent of the memory, so each pass splits into
-//   forward:  A. traces and u_t for all t (per sample)
+//   forward:  A. traces and u_t for all t (per sample; v2's branch sums visit
+//                only the non-zero inputs of spike-sparse rows, see "The
+//                spike-sparse synapse path" below)
 //             B. pre0 = b0 + W0[:, :dTree] u_t for all (b,t) at once (one GEMM)
 //             C. the recurrence over t: pre0 += W0[:, dTree:] (κ_m ⊙ m_{t−1}),
-//                hidden layers, Δm_t = ctanh(W_L h + b_L), m_t (per sample block)
+//                hidden layers, Δm_t = ctanh(W_L h + b_L), m_t (per sample block;
+//                B = 8 on 2 threads: 4 samples per thread)
 //   backward: D. the recurrence reversed: dL/d pre of every layer for all (b,t)
 //             E. dL/du_t = dPre0 W0[:, :dTree] (one GEMM)
-//             F. traces reversed: dWS, dKappaTrace, dx, dTrace0 (per sample)
-//             G. weight gradients dW_l = Σ_{b,t} dPre_l ⊗ input_l (GEMMs)
-// Per-sample partial sums are reduced in a fixed order: results do not
-// depend on the thread count.
+//             F. traces reversed (per sample): dκ, dTrace0; dw_s (sparse like A);
+//                dx by the inverse routing (per input channel, the synapses
+//                reading it), skipped when the caller passes dx = null
+//             G. weight gradients dW_l = Σ_{b,t} dPre_l ⊗ input_l: GEMMs over
+//                kGradParts fixed row parts × layers, spread over the threads
+// Per-sample (and per-part) partial sums are reduced in a fixed order: results
+// do not depend on the thread count, nor on the synapse path taken.
 #include "cpu/elm_neuron.h"
 
 #if defined(__AVX512F__)
