@@ -595,13 +595,26 @@ void recurrence_backward(const NeuronDims& d, const NeuronInputs<T>& in, const W
     for (int k = 0; k < dMn; ++k) dM0[(b0 + s) * dMn + k] = carry[s * dMn + k];
 }
 
+// Entries of the register table input_gradient_row looks g_j up in.
+constexpr int kDxTable = 128;
+
 // dx_t[c] = Σ_{j reading c} g_j · (w_s ⊙ mask)_j, fused multiply-adds in ascending j
 // (padding slots add 0·0), by the sliced-ELLPACK inverse routing of Synapses.
-// gs[gi(j)] = g_j; gs[dTr] = 0.
+// gs[gi(j)] = g_j; gs[dTr] = 0, and zeros up to kDxTable entries when dTr < kDxTable.
 template <class T>
 void input_gradient_row(const NeuronDims& d, const Synapses<T>& syn, const T* __restrict gs, T* __restrict dxt) {
   constexpr int C = Synapses<T>::kLanes;
   const int groups = static_cast<int>(syn.dx_rows.size());
+#if defined(__AVX512F__)
+  // float: gs in eight registers when dL/d trace has < 128 entries (gs then holds 128)
+  [[maybe_unused]] const bool lookup = std::is_same_v<T, float> && d.dTr() < kDxTable;
+  [[maybe_unused]] __m512 tab[8];
+  for (int i = 0; i < 8; ++i) tab[i] = _mm512_setzero_ps();
+  if constexpr (std::is_same_v<T, float>) {
+    if (lookup)
+      for (int i = 0; i < 8; ++i) tab[i] = _mm512_loadu_ps(gs + 16 * i);
+  }
+#endif
   for (int q = 0; q < groups; ++q) {
     const int* __restrict gi = syn.dx_g.data() + static_cast<size_t>(syn.dx_first[q]) * C;
     const T* __restrict w = syn.dx_w.data() + static_cast<size_t>(syn.dx_first[q]) * C;
@@ -610,9 +623,22 @@ void input_gradient_row(const NeuronDims& d, const Synapses<T>& syn, const T* __
 #if defined(__AVX512F__)
     if constexpr (std::is_same_v<T, float>) {
       __m512 acc = _mm512_setzero_ps();
-      for (int r = 0; r < rows; ++r) {
-        const __m512 gv = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), 0xFFFF, _mm512_loadu_si512(gi + r * C), gs, 4);
-        acc = _mm512_fmadd_ps(gv, _mm512_loadu_ps(w + r * C), acc);
+      if (lookup) {
+        // g_j from a 128-entry table in registers (gs is padded with zeros to 128)
+        // instead of a memory gather: four two-register permutes, blended by index bits 5 and 6
+        const __m512i b5 = _mm512_set1_epi32(32), b6 = _mm512_set1_epi32(64);
+        for (int r = 0; r < rows; ++r) {
+          const __m512i iv = _mm512_loadu_si512(gi + r * C);
+          const __mmask16 m5 = _mm512_test_epi32_mask(iv, b5), m6 = _mm512_test_epi32_mask(iv, b6);
+          const __m512 lo = _mm512_mask_blend_ps(m5, _mm512_permutex2var_ps(tab[0], iv, tab[1]), _mm512_permutex2var_ps(tab[2], iv, tab[3]));
+          const __m512 hi = _mm512_mask_blend_ps(m5, _mm512_permutex2var_ps(tab[4], iv, tab[5]), _mm512_permutex2var_ps(tab[6], iv, tab[7]));
+          acc = _mm512_fmadd_ps(_mm512_mask_blend_ps(m6, lo, hi), _mm512_loadu_ps(w + r * C), acc);
+        }
+      } else {
+        for (int r = 0; r < rows; ++r) {
+          const __m512 gv = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), 0xFFFF, _mm512_loadu_si512(gi + r * C), gs, 4);
+          acc = _mm512_fmadd_ps(gv, _mm512_loadu_ps(w + r * C), acc);
+        }
       }
       const __m512i pv = _mm512_loadu_si512(perm);
       _mm512_mask_i32scatter_ps(dxt, _mm512_cmpge_epi32_mask(pv, _mm512_setzero_si512()), pv, acc, 4);
@@ -645,7 +671,8 @@ template <class T>
 void trace_backward(const NeuronDims& d, const NeuronInputs<T>& in, const Synapses<T>& syn, const NeuronSaved<T>& sv,
                     const T* dTraceT, BackwardScratch<T>& sc, const NeuronGrads<T>& g, index_t b) {
   const int dTr = d.dTr(), dS = d.dS, nb = d.dBrch;
-  std::vector<T> carry(dTr), gs_buf(dTr + 1, T(0)), gsyn_buf(dS);  // gs_buf[dTr] = 0: dx's padding
+  // gs_buf[dTr] = 0 (dx's padding slots), zero-padded to dx's lookup table
+  std::vector<T> carry(dTr), gs_buf(std::max(dTr + 1, kDxTable), T(0)), gsyn_buf(dS);
   T* __restrict gs = gs_buf.data();
   T* __restrict gsyn = gsyn_buf.data();
   RowChannels rows(d);

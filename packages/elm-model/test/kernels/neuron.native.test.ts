@@ -16,6 +16,9 @@ const cases: [string, ProblemOpts][] = [
   ["v1 silu masked, lMlp 3, odd widths", { variant: "v1", activation: "silu", B: 5, T: 9, dIn: 13, dTree: 11, dBrch: 4, dM: 17, dMlp: 33, lMlp: 3, routing: "masked", initialState: true }],
   ["v1 relu identity, B=1", { variant: "v1", activation: "relu", B: 1, T: 12, dTree: 6, dBrch: 5, dM: 9, dMlp: 18, routing: "none" }],
   ["v2 silu identity, tiny", { variant: "v2", activation: "silu", B: 3, T: 4, dTree: 2, dBrch: 1, dM: 1, dMlp: 1, routing: "none", initialState: true }],
+  // dx's register lookup table holds 128 entries of dL/d trace (the last one the zero of padding slots)
+  ["v2 relu random, 127 branches (dx table boundary)", { variant: "v2", activation: "relu", B: 2, T: 5, dIn: 40, dTree: 127, dBrch: 1, dM: 4, dMlp: 6, routing: "random" }],
+  ["v1 relu random, 13×10 synapses (dx past the table)", { variant: "v1", activation: "relu", B: 2, T: 5, dIn: 30, dTree: 13, dBrch: 10, dM: 4, dMlp: 6, routing: "random" }],
 ];
 
 function upstream(shape: ElmNeuronShape, seed: number) {
