@@ -153,3 +153,34 @@ describe("elm_cpu.node checks its own arguments (no crash on bad input)", () => 
     ).toThrow(/'grads\.dx' has length 1, expected 60/);
   });
 });
+
+// The CPU path hands the kernels uninitialised saved and gradient arrays: they
+// must write every element (arrays prefilled with NaN give the zero-filled bits).
+describe("CPU neuron kernels write every output element", () => {
+  for (const [name, opts] of [cases[0], cases[1]]) {
+    it(name, () => {
+      const k = elmNeuronCpu();
+      const p = randomProblem(401, opts);
+      const inputs = toFloat32(p.inputs);
+      const { B, T, dIn, dS, dTree, dM, dMlp, lMlp } = p.shape;
+      const dTr = p.shape.variant === "v1" ? dS : dTree;
+      const nH = lMlp * dMlp;
+      const run = (fill: number) => {
+        const A = (n: number) => new Float32Array(n).fill(fill);
+        const saved = { trace: A(B * T * dTr), z: A(B * T * (dTree + dM)), pre: A(B * T * nH), post: A(B * T * nH), deltaM: A(B * T * dM), m: A(B * T * dM) };
+        const traceT = A(B * dTr), mT = A(B * dM);
+        k.elmNeuronForward(p.shape, inputs, saved, traceT, mT);
+        const grads = {
+          dx: A(B * T * dIn), dWS: A(dS), dKappaTrace: A(dTr), dKappaM: A(dM), dGain: A(dM),
+          dMlpW: inputs.mlpW.map((w) => A(w.length)), dMlpB: inputs.mlpB.map((b) => A(b.length)), dTrace0: A(B * dTr), dM0: A(B * dM),
+        };
+        const r = lcg(5);
+        const dMup = Float32Array.from({ length: B * T * dM }, () => r() - 0.5);
+        k.elmNeuronBackward(p.shape, inputs, saved, dMup, null, null, grads);
+        return [...Object.values(saved), traceT, mT, grads.dx, grads.dWS, grads.dKappaTrace, grads.dKappaM, grads.dGain,
+          ...grads.dMlpW, ...grads.dMlpB, grads.dTrace0, grads.dM0].map((a) => Array.from(a));
+      };
+      expect(run(Number.NaN)).toEqual(run(0));
+    });
+  }
+});

@@ -12,10 +12,23 @@ function kernels(device: NativeDevice): ElmNeuronNativeKernels {
   return device === "cpu" ? elmNeuronCpu() : elmNeuronCuda();
 }
 
+// The CPU kernels write every element of the saved state and of the gradients,
+// so those arrays skip zero-filling (tens of MB per training step, on the JS
+// thread): Node's uninitialised allocation, which reuses freed heap memory. The
+// CUDA path keeps zero-filled arrays.
+function allocator(dtype: FloatDType, device: NativeDevice): (n: number) => Float {
+  const F = dtype === "float64" ? Float64Array : Float32Array;
+  if (device !== "cpu") return (n) => new F(n);
+  return (n) => {
+    const b = Buffer.allocUnsafeSlow(n * F.BYTES_PER_ELEMENT);
+    return new F(b.buffer, b.byteOffset, n);
+  };
+}
+
 function prepareForward(shape: ElmNeuronShape, inputs: ElmNeuronInputs, device: NativeDevice) {
   const dtype = validateNeuron(shape, inputs);
   const F = dtype === "float64" ? Float64Array : Float32Array;
-  const saved = allocSaved(shape, dtype, device);
+  const saved = allocSaved(shape, dtype, device, allocator(dtype, device));
   const traceT = new F(shape.B * traceSize(shape));
   const mT = new F(shape.B * shape.dM);
   const { trace, z, pre, post, deltaM, m } = saved;
@@ -24,13 +37,15 @@ function prepareForward(shape: ElmNeuronShape, inputs: ElmNeuronInputs, device: 
   return { buffers, traceT, mT, result };
 }
 
-function allocGrads(shape: ElmNeuronShape, inputs: ElmNeuronInputs, dtype: FloatDType, inputGrad: boolean): ElmNeuronGradsMaybeInput {
-  const F = dtype === "float64" ? Float64Array : Float32Array;
+function allocGrads(
+  shape: ElmNeuronShape, inputs: ElmNeuronInputs, dtype: FloatDType, inputGrad: boolean, device: NativeDevice,
+): ElmNeuronGradsMaybeInput {
+  const A = allocator(dtype, device);
   const dTr = traceSize(shape);
   return {
-    dx: inputGrad ? new F(inputs.x.length) : null, dWS: new F(shape.dS), dKappaTrace: new F(dTr), dKappaM: new F(shape.dM), dGain: new F(shape.dM),
-    dMlpW: inputs.mlpW.map((w) => new F(w.length)), dMlpB: inputs.mlpB.map((b) => new F(b.length)),
-    dTrace0: new F(shape.B * dTr), dM0: new F(shape.B * shape.dM),
+    dx: inputGrad ? A(inputs.x.length) : null, dWS: A(shape.dS), dKappaTrace: A(dTr), dKappaM: A(shape.dM), dGain: A(shape.dM),
+    dMlpW: inputs.mlpW.map((w) => A(w.length)), dMlpB: inputs.mlpB.map((b) => A(b.length)),
+    dTrace0: A(shape.B * dTr), dM0: A(shape.B * shape.dM),
   };
 }
 
@@ -44,7 +59,7 @@ function prepareBackward(
   validateNeuronGradOutputs(shape, dtype, dM, dTraceT, dMT);
   const sv = checkSaved(saved, shape, dtype);
   const { trace, z, pre, post, deltaM, m } = sv;
-  const grads: ElmNeuronGradsMaybeInput = allocGrads(shape, inputs, dtype, inputGrad || device === "cuda");
+  const grads: ElmNeuronGradsMaybeInput = allocGrads(shape, inputs, dtype, inputGrad || device === "cuda", device);
   const result = (): ElmNeuronGradsMaybeInput => (inputGrad ? grads : { ...grads, dx: null });
   return { buffers: { trace, z, pre, post, deltaM, m }, grads, result };
 }
