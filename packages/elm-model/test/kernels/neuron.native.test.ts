@@ -92,23 +92,26 @@ describe("elmNeuron cpu vs ref on random problems", () => {
     expect(f.m.length).toBe(8 * 3000 * 35);
   });
 
-  it("results do not depend on the thread count (bit for bit)", () => {
-    const p = randomProblem(91, cases[0][1]);
-    const up = upstream(p.shape, 92);
-    const before = cpu.numThreads();
-    try {
-      cpu.setNumThreads(1);
-      const f1 = elmNeuronForward(p.shape, p.inputs, "cpu");
-      const g1 = elmNeuronBackward(p.shape, p.inputs, f1.saved, up.dM, up.dTraceT, up.dMT, "cpu");
-      cpu.setNumThreads(3);
-      const f3 = elmNeuronForward(p.shape, p.inputs, "cpu");
-      const g3 = elmNeuronBackward(p.shape, p.inputs, f3.saved, up.dM, up.dTraceT, up.dMT, "cpu");
-      expect(Array.from(f3.m)).toEqual(Array.from(f1.m));
-      compareGrads(g3, g1, 0, 0, "threads");
-    } finally {
-      cpu.setNumThreads(before);
-    }
-  });
+  // B = 19 on 3 threads: sample blocks of 7/6/6 rows vs 8/8/3 on one; B = 8 on 2 threads: 4 + 4 vs 8
+  for (const [B, threads] of [[19, 3], [8, 2]]) {
+    it(`results do not depend on the thread count (bit for bit), B = ${B}, 1 vs ${threads} threads`, () => {
+      const p = randomProblem(91, { ...cases[0][1], B });
+      const up = upstream(p.shape, 92);
+      const before = cpu.numThreads();
+      try {
+        cpu.setNumThreads(1);
+        const f1 = elmNeuronForward(p.shape, p.inputs, "cpu");
+        const g1 = elmNeuronBackward(p.shape, p.inputs, f1.saved, up.dM, up.dTraceT, up.dMT, "cpu");
+        cpu.setNumThreads(threads);
+        const f3 = elmNeuronForward(p.shape, p.inputs, "cpu");
+        const g3 = elmNeuronBackward(p.shape, p.inputs, f3.saved, up.dM, up.dTraceT, up.dMT, "cpu");
+        expect(Array.from(f3.m)).toEqual(Array.from(f1.m));
+        compareGrads(g3, g1, 0, 0, "threads");
+      } finally {
+        cpu.setNumThreads(before);
+      }
+    });
+  }
 
   it("a backward may take the saved state of another device's forward", () => {
     const p = randomProblem(93, cases[1][1]);
