@@ -217,9 +217,10 @@ struct Synapses {
   std::vector<int> br_src;            // per branch, its synapses' sources in (source, synapse) order
   std::vector<T> br_wm;               // and their w_s ⊙ mask
   std::vector<T> inv_wm, inv_mask;    // (w_s ⊙ mask)[inv_syn[p]], mask[inv_syn[p]]
-  // dx by the inverse routing, laid out for SIMD (sliced ELLPACK): channels
-  // sorted by how many synapses read them (descending), in groups of kLanes;
-  // group q has dx_rows[q] slots per lane (its longest channel), slot r of lane
+  // dx by the inverse routing, laid out for SIMD (sliced ELLPACK): channels in
+  // groups of kLanes consecutive ones (sorting them by synapse count would need
+  // fewer slots but a scatter to store, which costs more here); group q has
+  // dx_rows[q] slots per lane (its longest channel), slot r of lane
   // l holds the r-th synapse j reading channel dx_perm[q·kLanes + l] (ascending
   // j) as dx_g (its index into dL/d trace: j for v1, its branch for v2; dTr, a
   // zero, for padding) and dx_w = (w_s ⊙ mask)_j (0 for padding).
@@ -262,7 +263,6 @@ struct Synapses {
     std::vector<int> order(d.dIn);
     for (int c = 0; c < d.dIn; ++c) order[c] = c;
     const auto count = [&](int c) { return inv_off[c + 1] - inv_off[c]; };
-    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return count(a) > count(b); });
     const int groups = (d.dIn + kLanes - 1) / kLanes;
     dx_perm.assign(static_cast<size_t>(groups) * kLanes, -1);
     dx_rows.resize(groups);
@@ -270,7 +270,8 @@ struct Synapses {
     int slots = 0;
     for (int q = 0; q < groups; ++q) {
       dx_first[q] = slots;
-      dx_rows[q] = count(order[q * kLanes]);
+      dx_rows[q] = 0;
+      for (int i = q * kLanes; i < std::min(d.dIn, (q + 1) * kLanes); ++i) dx_rows[q] = std::max(dx_rows[q], count(order[i]));
       slots += dx_rows[q];
     }
     dx_g.assign(static_cast<size_t>(slots) * kLanes, d.dTr());
@@ -640,8 +641,8 @@ void input_gradient_row(const NeuronDims& d, const Synapses<T>& syn, const T* __
           acc = _mm512_fmadd_ps(gv, _mm512_loadu_ps(w + r * C), acc);
         }
       }
-      const __m512i pv = _mm512_loadu_si512(perm);
-      _mm512_mask_i32scatter_ps(dxt, _mm512_cmpge_epi32_mask(pv, _mm512_setzero_si512()), pv, acc, 4);
+      // channels in natural order: group q is dx[q·C, q·C + C), the last one masked
+      _mm512_mask_storeu_ps(dxt + q * C, _mm512_cmpge_epi32_mask(_mm512_loadu_si512(perm), _mm512_setzero_si512()), acc);
       continue;
     } else {
       __m512d acc = _mm512_setzero_pd();
@@ -650,7 +651,7 @@ void input_gradient_row(const NeuronDims& d, const Synapses<T>& syn, const T* __
         acc = _mm512_fmadd_pd(gv, _mm512_loadu_pd(w + r * C), acc);
       }
       const __m256i pv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(perm));
-      _mm512_mask_i32scatter_pd(dxt, _mm256_cmpge_epi32_mask(pv, _mm256_setzero_si256()), pv, acc, 8);
+      _mm512_mask_storeu_pd(dxt + q * C, _mm256_cmpge_epi32_mask(pv, _mm256_setzero_si256()), acc);
       continue;
     }
 #endif
