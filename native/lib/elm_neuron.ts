@@ -28,7 +28,8 @@ export interface ElmNeuronNativeSaved {
 }
 
 export interface ElmNeuronNativeGrads {
-  dx: F; dWS: F; dKappaTrace: F; dKappaM: F; dGain: F; dMlpW: F[]; dMlpB: F[]; dTrace0: F; dM0: F;
+  /** null: the CPU kernel skips the input gradient (the CUDA kernel requires it). */
+  dx: F | null; dWS: F; dKappaTrace: F; dKappaM: F; dGain: F; dMlpW: F[]; dMlpB: F[]; dTrace0: F; dM0: F;
 }
 
 export interface ElmNeuronNativeKernels {
@@ -62,9 +63,22 @@ export interface ElmNeuronHostBodies {
   ): void;
 }
 
+export type ElmNeuronSynapsePath = "auto" | "dense" | "sparse";
+
+export interface ElmNeuronCpuControls {
+  /**
+   * The CPU kernels' synapse path (process-wide): "sparse" skips the synapses
+   * reading x = 0 (spike inputs), "dense" visits every synapse, "auto" (the
+   * default) picks per time step by input density. Every path gives the same
+   * bits; forcing one is for tests and benchmarks. Sets `mode` when given and
+   * returns the mode in effect before the call.
+   */
+  elmNeuronSynapsePath(mode?: ElmNeuronSynapsePath): ElmNeuronSynapsePath;
+}
+
 /** The CPU kernels (elm_cpu.node). */
-export function elmNeuronCpu(): ElmNeuronNativeKernels & ElmNeuronHostBodies {
-  return cpu as unknown as ElmNeuronNativeKernels & ElmNeuronHostBodies;
+export function elmNeuronCpu(): ElmNeuronNativeKernels & ElmNeuronHostBodies & ElmNeuronCpuControls {
+  return cpu as unknown as ElmNeuronNativeKernels & ElmNeuronHostBodies & ElmNeuronCpuControls;
 }
 
 /** The CUDA kernels (elm_cuda.node); throws CudaUnavailableError without a device. */

@@ -1,15 +1,21 @@
 // CPU kernels of the fused ELM neuron (ELM_SPEC §2, §3). The trace is a linear
 // filter of the input, independent of the memory, so each pass splits into
-//   forward:  A. traces and u_t for all t (per sample)
+//   forward:  A. traces and u_t for all t (per sample; v2's branch sums visit
+//                only the non-zero inputs of spike-sparse rows, see "The
+//                spike-sparse synapse path" below)
 //             B. pre0 = b0 + W0[:, :dTree] u_t for all (b,t) at once (one GEMM)
 //             C. the recurrence over t: pre0 += W0[:, dTree:] (κ_m ⊙ m_{t−1}),
-//                hidden layers, Δm_t = ctanh(W_L h + b_L), m_t (per sample block)
+//                hidden layers, Δm_t = ctanh(W_L h + b_L), m_t (per sample block;
+//                B = 8 on 2 threads: 4 samples per thread)
 //   backward: D. the recurrence reversed: dL/d pre of every layer for all (b,t)
 //             E. dL/du_t = dPre0 W0[:, :dTree] (one GEMM)
-//             F. traces reversed: dWS, dKappaTrace, dx, dTrace0 (per sample)
-//             G. weight gradients dW_l = Σ_{b,t} dPre_l ⊗ input_l (GEMMs)
-// Per-sample partial sums are reduced in a fixed order: results do not
-// depend on the thread count.
+//             F. traces reversed (per sample): dκ, dTrace0; dw_s (sparse like A);
+//                dx by the inverse routing (per input channel, the synapses
+//                reading it), skipped when the caller passes dx = null
+//             G. weight gradients dW_l = Σ_{b,t} dPre_l ⊗ input_l: GEMMs over
+//                kGradParts fixed row parts × layers, spread over the threads
+// Per-sample (and per-part) partial sums are reduced in a fixed order: results
+// do not depend on the thread count, nor on the synapse path taken.
 #include "cpu/elm_neuron.h"
 
 #if defined(__AVX512F__)
@@ -17,12 +23,18 @@
 #endif
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <memory>
+#include <mutex>
+#include <utility>
 #include <type_traits>
 #include <cstdlib>
 #include <ctime>
+#include <sys/resource.h>
 #include <vector>
 
 #include "cpu/dense_gemm.h"
@@ -40,9 +52,11 @@ class PhaseTimer {
   void mark(const char* phase) {
     if (!on_) return;
     const double t = now(), c = cpu_now();
-    std::fprintf(stderr, "elm_neuron %s %-16s wall %7.2f ms  thread cpu %7.2f ms\n", pass_, phase, t - t_, c - c_);
+    const long f = faults();
+    std::fprintf(stderr, "elm_neuron %s %-16s wall %7.2f ms  thread cpu %7.2f ms  page faults %6ld\n", pass_, phase, t - t_, c - c_, f - f_);
     t_ = t;
     c_ = c;
+    f_ = f;
   }
 
  private:
@@ -54,9 +68,16 @@ class PhaseTimer {
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return ts.tv_sec * 1e3 + ts.tv_nsec * 1e-6;
   }
+  // minor page faults of the calling thread (first touches of fresh buffers)
+  static long faults() {
+    rusage ru{};
+    getrusage(RUSAGE_THREAD, &ru);
+    return ru.ru_minflt;
+  }
   const char* pass_;
   bool on_;
   double t_, c_;
+  long f_ = faults();
 };
 
 using neuron_gemm::PaddedMatrix;
@@ -124,7 +145,7 @@ inline void gather_scale(int n, const T* __restrict w, const T* __restrict x, co
   for (; j < n; ++j) out[j] = w[j] * x[src[j]];
 }
 
-// acc_j += g_j · mask_j · x[src_j]
+// acc_j = fma(g_j · mask_j, x[src_j], acc_j)
 template <class T>
 inline void gather_accumulate(int n, const T* __restrict g, const T* __restrict mask, const T* __restrict x,
                               const int* __restrict src, T* __restrict acc) {
@@ -144,7 +165,7 @@ inline void gather_accumulate(int n, const T* __restrict g, const T* __restrict 
     }
   }
 #endif
-  for (; j < n; ++j) acc[j] += g[j] * mask[j] * x[src[j]];
+  for (; j < n; ++j) acc[j] = std::fma(g[j] * mask[j], x[src[j]], acc[j]);
 }
 
 // tanh for float as a rational function (the minimax form Eigen uses: odd
@@ -184,24 +205,151 @@ inline void memory_update_row(int n, const double* a, const double* gain, const 
   for (int k = 0; k < n; ++k) m[k] = memory_update(a[k], gain[k], o[k], dm + k);
 }
 
-// Per-synapse constants: the input each synapse reads, its mask, and w_s ⊙ mask.
-// Per-synapse constants: the input each synapse reads, its mask, and w_s ⊙ mask.
+// Per-synapse constants: the input each synapse reads (ELM_SPEC §1), its mask,
+// w_s ⊙ mask and its branch; and the inverse routing (CSR over input
+// channels: the synapses reading channel c, in ascending synapse order).
 template <class T>
 struct Synapses {
-  std::vector<int> src;
+  std::vector<int> src, branch;
   std::vector<T> mask, wm;
-  Synapses(const NeuronDims& d, const NeuronInputs<T>& in) : src(d.dS), mask(d.dS), wm(d.dS) {
+  std::vector<int> inv_off, inv_syn;  // [dIn+1], [dS]
+  std::vector<int> inv_branch;        // branch of inv_syn[p]
+  std::vector<int> br_src;            // per branch, its synapses' sources in (source, synapse) order
+  std::vector<T> br_wm;               // and their w_s ⊙ mask
+  std::vector<T> inv_wm, inv_mask;    // (w_s ⊙ mask)[inv_syn[p]], mask[inv_syn[p]]
+  // dx by the inverse routing, laid out for SIMD (sliced ELLPACK): channels in
+  // groups of kLanes consecutive ones (sorting them by synapse count would need
+  // fewer slots but a scatter to store, which costs more here); group q has
+  // dx_rows[q] slots per lane (its longest channel), slot r of lane
+  // l holds the r-th synapse j reading channel dx_perm[q·kLanes + l] (ascending
+  // j) as dx_g (its index into dL/d trace: j for v1, its branch for v2; dTr, a
+  // zero, for padding) and dx_w = (w_s ⊙ mask)_j (0 for padding).
+  static constexpr int kLanes = 64 / sizeof(T);
+  std::vector<int> dx_perm, dx_rows, dx_first;  // [groups·kLanes] (−1: no channel), [groups], [groups]
+  std::vector<int> dx_g;
+  std::vector<T> dx_w;
+  bool wm_finite = true, mask_finite = true;
+  Synapses(const NeuronDims& d, const NeuronInputs<T>& in)
+      : src(d.dS), branch(d.dS), mask(d.dS), wm(d.dS), inv_off(d.dIn + 1, 0), inv_syn(d.dS) {
     for (int j = 0; j < d.dS; ++j) {
       src[j] = route_source(in, j);
+      branch[j] = j / d.dBrch;
       mask[j] = in.routeMask ? in.routeMask[j] : T(1);
       wm[j] = in.wS[j] * mask[j];
+      wm_finite = wm_finite && std::isfinite(wm[j]);
+      mask_finite = mask_finite && std::isfinite(mask[j]);
+      ++inv_off[src[j] + 1];
     }
+    for (int c = 0; c < d.dIn; ++c) inv_off[c + 1] += inv_off[c];
+    std::vector<int> fill(inv_off.begin(), inv_off.end() - 1);
+    for (int j = 0; j < d.dS; ++j) inv_syn[fill[src[j]]++] = j;
+    br_src.resize(d.dS);
+    br_wm.resize(d.dS);
+    std::vector<int> fill_br(d.dTree);
+    for (int k = 0; k < d.dTree; ++k) fill_br[k] = k * d.dBrch;
+    for (int p = 0; p < d.dS; ++p) {  // inverse routing order = (source, synapse) order
+      const int j = inv_syn[p], at = fill_br[branch[j]]++;
+      br_src[at] = src[j];
+      br_wm[at] = wm[j];
+    }
+    inv_branch.resize(d.dS);
+    inv_wm.resize(d.dS);
+    inv_mask.resize(d.dS);
+    for (int p = 0; p < d.dS; ++p) {
+      inv_branch[p] = branch[inv_syn[p]];
+      inv_wm[p] = wm[inv_syn[p]];
+      inv_mask[p] = mask[inv_syn[p]];
+    }
+    std::vector<int> order(d.dIn);
+    for (int c = 0; c < d.dIn; ++c) order[c] = c;
+    const auto count = [&](int c) { return inv_off[c + 1] - inv_off[c]; };
+    const int groups = (d.dIn + kLanes - 1) / kLanes;
+    dx_perm.assign(static_cast<size_t>(groups) * kLanes, -1);
+    dx_rows.resize(groups);
+    dx_first.resize(groups);
+    int slots = 0;
+    for (int q = 0; q < groups; ++q) {
+      dx_first[q] = slots;
+      dx_rows[q] = 0;
+      for (int i = q * kLanes; i < std::min(d.dIn, (q + 1) * kLanes); ++i) dx_rows[q] = std::max(dx_rows[q], count(order[i]));
+      slots += dx_rows[q];
+    }
+    dx_g.assign(static_cast<size_t>(slots) * kLanes, d.dTr());
+    dx_w.assign(static_cast<size_t>(slots) * kLanes, T(0));
+    for (int i = 0; i < d.dIn; ++i) {
+      const int q = i / kLanes, l = i % kLanes, c = order[i];
+      dx_perm[i] = c;
+      for (int r = 0; r < count(c); ++r) {
+        const int j = inv_syn[inv_off[c] + r];
+        const size_t at = static_cast<size_t>(dx_first[q] + r) * kLanes + l;
+        dx_g[at] = d.variant == 1 ? j : branch[j];
+        dx_w[at] = wm[j];
+      }
+    }
+  }
+};
+
+// The spike-sparse synapse path. Inputs such as SHD spikes are mostly exact
+// zeros. The synapse sums below visit the inputs channel by channel (ascending
+// c, and for each channel the synapses reading it, ascending j, by the inverse
+// routing), with fused multiply-adds:
+//   v2 branch drive  b_k += Σ_c Σ_{j reading c, j in branch k} (w_s ⊙ mask)_j · x_t[c]
+//   dL/dw_s,j        += g_j · mask_j · x_t[src_j]
+// A channel with x_t[c] = 0 adds ±0 to each sum (its other factors finite);
+// a sum starting at +0 is unchanged by ±0, so the sparse path skips those
+// channels and gives the dense path's bits. Where a skipped factor may be
+// non-finite (0·inf = NaN) the row runs dense: non-finite w_s ⊙ mask
+// (forward), non-finite mask or dL/d(w_s ⊙ r_t) (backward). The only bits it
+// cannot reproduce: a sum that underflowed to −0 (a product below the smallest
+// subnormal) followed by a skipped term.
+std::atomic<NeuronSynapsePath> g_synapse_path{NeuronSynapsePath::kAuto};
+// auto: a row runs sparse when at most this fraction of its inputs is non-zero.
+constexpr double kSparseMaxNonZero = 0.25;
+
+// The synapse phases stream x one row per step, with little work per row on
+// the sparse path: fetch the row kPrefetchRows steps ahead (a descending
+// stream in the backward pass).
+constexpr index_t kPrefetchRows = 2;
+template <class T>
+inline void prefetch_row(const T* row, int n) {
+  if (!row) return;
+  for (int c = 0; c < n; c += 64 / static_cast<int>(sizeof(T))) __builtin_prefetch(row + c);
+}
+
+// The non-zero channels of one row (x ≠ 0, NaN included), when the row takes
+// the sparse path.
+struct RowChannels {
+  std::vector<int> list;
+  int n = 0;
+  explicit RowChannels(const NeuronDims& d) : list(d.dIn) {}
+
+  // true: the row runs sparse over list[0, n); false: dense.
+  template <class T>
+  bool select(const NeuronDims& d, const T* __restrict xt, bool sparse_allowed) {
+    const NeuronSynapsePath mode = g_synapse_path.load(std::memory_order_relaxed);
+    n = 0;
+    if (sparse_allowed && mode != NeuronSynapsePath::kDense) {
+      int c = 0;
+#if defined(__AVX512F__)
+      if constexpr (std::is_same_v<T, float>) {
+        for (; c + 16 <= d.dIn; c += 16) {
+          for (unsigned m = _mm512_cmpneq_ps_mask(_mm512_loadu_ps(xt + c), _mm512_setzero_ps()); m; m &= m - 1)
+            list[n++] = c + __builtin_ctz(m);
+        }
+      }
+#endif
+      for (; c < d.dIn; ++c)
+        if (xt[c] != T(0)) list[n++] = c;
+      return mode == NeuronSynapsePath::kSparse || n <= kSparseMaxNonZero * d.dIn;
+    }
+    return false;
   }
 };
 
 // A. s_t / b_t and u_t for one sample, all t (ELM_SPEC §2, §3):
 //   v1: s_t = κ_s ⊙ s_{t−1} + w_s ⊙ r_t, u_t = branch_sum(s_t)
 //   v2: b_t = κ_b ⊙ b_{t−1} + branch_sum(w_s ⊙ r_t), u_t = b_t
+// v2's branch sums run sparse on rows with few non-zero inputs (above).
 template <class T>
 void trace_forward(const NeuronDims& d, const NeuronInputs<T>& in, const Synapses<T>& syn, const NeuronSaved<T>& sv, index_t b) {
   const int dTr = d.dTr(), nZ = d.nZ(), nb = d.dBrch;
@@ -210,9 +358,11 @@ void trace_forward(const NeuronDims& d, const NeuronInputs<T>& in, const Synapse
   const T* kappa = in.kappaTrace;
   std::vector<T> drive_buf(d.dS);
   T* __restrict drive = drive_buf.data();
+  RowChannels rows(d);
   for (index_t t = 0; t < d.T; ++t) {
     const index_t bt = b * d.T + t;
     const T* __restrict xt = in.x + bt * d.dIn;
+    prefetch_row(t + kPrefetchRows < d.T ? xt + kPrefetchRows * d.dIn : nullptr, d.dIn);
     T* cur = sv.trace + bt * dTr;
     const T* prev = t > 0 ? cur - dTr : in.trace0 ? in.trace0 + b * dTr : nullptr;
     T* u = sv.z + bt * nZ;
@@ -225,11 +375,28 @@ void trace_forward(const NeuronDims& d, const NeuronInputs<T>& in, const Synapse
         u[k] = s;
       }
     } else {
-      gather_scale(d.dS, wm, xt, src, drive);
+      // drive[k] = Σ over channels c, then synapses j reading c, of (w_s ⊙ mask)_j · x_t[c]:
+      // sparse, the non-zero channels by the inverse routing; dense, each branch's
+      // synapses in (source, synapse) order, the same terms in the same order
+      if (rows.select(d, xt, syn.wm_finite)) {
+        std::fill(drive, drive + d.dTree, T(0));
+        for (int i = 0; i < rows.n; ++i) {
+          const int c = rows.list[i];
+          const T xc = xt[c];
+          for (int p = syn.inv_off[c]; p < syn.inv_off[c + 1]; ++p) {
+            const int k = syn.inv_branch[p];
+            drive[k] = std::fma(syn.inv_wm[p], xc, drive[k]);
+          }
+        }
+      } else {
+        for (int k = 0; k < d.dTree; ++k) {
+          T s = T(0);
+          for (int e = k * nb; e < (k + 1) * nb; ++e) s = std::fma(syn.br_wm[e], xt[syn.br_src[e]], s);
+          drive[k] = s;
+        }
+      }
       for (int k = 0; k < d.dTree; ++k) {
-        T s = T(0);
-        for (int e = k * nb; e < (k + 1) * nb; ++e) s += drive[e];
-        const T v = (prev ? kappa[k] * prev[k] : T(0)) + s;
+        const T v = (prev ? kappa[k] * prev[k] : T(0)) + drive[k];
         cur[k] = v;
         u[k] = v;
       }
@@ -292,6 +459,9 @@ void for_sample_blocks(index_t B, const std::function<void(index_t, index_t)>& f
 
 }  // namespace
 
+void set_neuron_synapse_path(NeuronSynapsePath path) { g_synapse_path.store(path); }
+NeuronSynapsePath neuron_synapse_path() { return g_synapse_path.load(); }
+
 template <class T>
 void elm_neuron_forward(const NeuronDims& d, const NeuronInputs<T>& in, const NeuronSaved<T>& sv, T* traceT, T* mT) {
   const index_t N = d.B * d.T;
@@ -322,17 +492,42 @@ void elm_neuron_forward(const NeuronDims& d, const NeuronInputs<T>& in, const Ne
 
 namespace {
 
-// Buffers of the backward pass.
-// An uninitialised buffer (every element is written before it is read).
+// Buffers of the backward pass: uninitialised (every element is written before
+// it is read) and recycled across calls through a small process-wide pool, as
+// the first touch of fresh pages (page faults) costs about as much as the work
+// of a phase writing them.
 template <class T>
 class Buffer {
  public:
-  explicit Buffer(size_t n) : p_(new T[n]) {}
+  explicit Buffer(size_t n) {
+    std::lock_guard<std::mutex> lk(mutex_);
+    for (size_t i = 0; i < pool_.size(); ++i) {
+      if (pool_[i].second >= n) {
+        p_ = std::move(pool_[i].first);
+        cap_ = pool_[i].second;
+        pool_.erase(pool_.begin() + static_cast<std::ptrdiff_t>(i));
+        return;
+      }
+    }
+    p_.reset(new T[n]);
+    cap_ = n;
+  }
+  ~Buffer() {
+    if (!p_) return;
+    std::lock_guard<std::mutex> lk(mutex_);
+    if (pool_.size() < kPoolMax) pool_.emplace_back(std::move(p_), cap_);
+  }
+  Buffer(const Buffer&) = delete;
+  Buffer& operator=(const Buffer&) = delete;
   T* data() { return p_.get(); }
   const T* data() const { return p_.get(); }
 
  private:
+  static constexpr size_t kPoolMax = 6;
+  static inline std::mutex mutex_;
+  static inline std::vector<std::pair<std::unique_ptr<T[]>, size_t>> pool_;
   std::unique_ptr<T[]> p_;
+  size_t cap_ = 0;
 };
 
 template <class T>
@@ -401,45 +596,127 @@ void recurrence_backward(const NeuronDims& d, const NeuronInputs<T>& in, const W
     for (int k = 0; k < dMn; ++k) dM0[(b0 + s) * dMn + k] = carry[s * dMn + k];
 }
 
-// F. The traces reversed for one sample: dWS += g ⊙ r_t, dx_t[route] += g ⊙ w_s ⊙ mask,
-// dκ += g ⊙ trace_{t−1}, where g is dL/d(w_s ⊙ r_t) (per synapse; per branch for v2).
+// Entries of the register table input_gradient_row looks g_j up in.
+constexpr int kDxTable = 128;
+
+// dx_t[c] = Σ_{j reading c} g_j · (w_s ⊙ mask)_j, fused multiply-adds in ascending j
+// (padding slots add 0·0), by the sliced-ELLPACK inverse routing of Synapses.
+// gs[gi(j)] = g_j; gs[dTr] = 0, and zeros up to kDxTable entries when dTr < kDxTable.
+template <class T>
+void input_gradient_row(const NeuronDims& d, const Synapses<T>& syn, const T* __restrict gs, T* __restrict dxt) {
+  constexpr int C = Synapses<T>::kLanes;
+  const int groups = static_cast<int>(syn.dx_rows.size());
+#if defined(__AVX512F__)
+  // float: gs in eight registers when dL/d trace has < 128 entries (gs then holds 128)
+  [[maybe_unused]] const bool lookup = std::is_same_v<T, float> && d.dTr() < kDxTable;
+  [[maybe_unused]] __m512 tab[8];
+  for (int i = 0; i < 8; ++i) tab[i] = _mm512_setzero_ps();
+  if constexpr (std::is_same_v<T, float>) {
+    if (lookup)
+      for (int i = 0; i < 8; ++i) tab[i] = _mm512_loadu_ps(gs + 16 * i);
+  }
+#endif
+  for (int q = 0; q < groups; ++q) {
+    const int* __restrict gi = syn.dx_g.data() + static_cast<size_t>(syn.dx_first[q]) * C;
+    const T* __restrict w = syn.dx_w.data() + static_cast<size_t>(syn.dx_first[q]) * C;
+    const int* __restrict perm = syn.dx_perm.data() + static_cast<size_t>(q) * C;
+    const int rows = syn.dx_rows[q];
+#if defined(__AVX512F__)
+    if constexpr (std::is_same_v<T, float>) {
+      __m512 acc = _mm512_setzero_ps();
+      if (lookup) {
+        // g_j from a 128-entry table in registers (gs is padded with zeros to 128)
+        // instead of a memory gather: four two-register permutes, blended by index bits 5 and 6
+        const __m512i b5 = _mm512_set1_epi32(32), b6 = _mm512_set1_epi32(64);
+        for (int r = 0; r < rows; ++r) {
+          const __m512i iv = _mm512_loadu_si512(gi + r * C);
+          const __mmask16 m5 = _mm512_test_epi32_mask(iv, b5), m6 = _mm512_test_epi32_mask(iv, b6);
+          const __m512 lo = _mm512_mask_blend_ps(m5, _mm512_permutex2var_ps(tab[0], iv, tab[1]), _mm512_permutex2var_ps(tab[2], iv, tab[3]));
+          const __m512 hi = _mm512_mask_blend_ps(m5, _mm512_permutex2var_ps(tab[4], iv, tab[5]), _mm512_permutex2var_ps(tab[6], iv, tab[7]));
+          acc = _mm512_fmadd_ps(_mm512_mask_blend_ps(m6, lo, hi), _mm512_loadu_ps(w + r * C), acc);
+        }
+      } else {
+        for (int r = 0; r < rows; ++r) {
+          const __m512 gv = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), 0xFFFF, _mm512_loadu_si512(gi + r * C), gs, 4);
+          acc = _mm512_fmadd_ps(gv, _mm512_loadu_ps(w + r * C), acc);
+        }
+      }
+      // channels in natural order: group q is dx[q·C, q·C + C), the last one masked
+      _mm512_mask_storeu_ps(dxt + q * C, _mm512_cmpge_epi32_mask(_mm512_loadu_si512(perm), _mm512_setzero_si512()), acc);
+      continue;
+    } else {
+      __m512d acc = _mm512_setzero_pd();
+      for (int r = 0; r < rows; ++r) {
+        const __m512d gv = _mm512_mask_i32gather_pd(_mm512_setzero_pd(), 0xFF, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(gi + r * C)), gs, 8);
+        acc = _mm512_fmadd_pd(gv, _mm512_loadu_pd(w + r * C), acc);
+      }
+      const __m256i pv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(perm));
+      _mm512_mask_storeu_pd(dxt + q * C, _mm256_cmpge_epi32_mask(pv, _mm256_setzero_si256()), acc);
+      continue;
+    }
+#endif
+    T acc[C] = {};
+    for (int r = 0; r < rows; ++r)
+      for (int l = 0; l < C; ++l) acc[l] = std::fma(gs[gi[r * C + l]], w[r * C + l], acc[l]);
+    for (int l = 0; l < C; ++l)
+      if (perm[l] >= 0) dxt[perm[l]] = acc[l];
+  }
+}
+
+// F. The traces reversed for one sample (ELM_SPEC §2, §3). With g_j = dL/d(w_s ⊙ r_t)_j
+// (per synapse for v1; for v2 the branch's value, g_j = g_{branch(j)}):
+//   dκ += g ⊙ trace_{t−1}, dw_s,j += g_j · mask_j · x_t[src_j] (sparse on rows with
+//   few non-zero inputs), dx_t[c] = Σ_{j reading c} g_j · (w_s ⊙ mask)_j (by the
+//   inverse routing, ascending j; skipped when dx is null).
 template <class T>
 void trace_backward(const NeuronDims& d, const NeuronInputs<T>& in, const Synapses<T>& syn, const NeuronSaved<T>& sv,
                     const T* dTraceT, BackwardScratch<T>& sc, const NeuronGrads<T>& g, index_t b) {
   const int dTr = d.dTr(), dS = d.dS, nb = d.dBrch;
-  const int* __restrict src = syn.src.data();
-  const T* __restrict mask = syn.mask.data();
-  std::vector<T> carry(dTr), gs_buf(dS);
+  // gs_buf[dTr] = 0 (dx's padding slots), zero-padded to dx's lookup table
+  std::vector<T> carry(dTr), gs_buf(std::max(dTr + 1, kDxTable), T(0)), gsyn_buf(dS);
   T* __restrict gs = gs_buf.data();
+  T* __restrict gsyn = gsyn_buf.data();
+  RowChannels rows(d);
   for (int k = 0; k < dTr; ++k) carry[k] = dTraceT ? dTraceT[b * dTr + k] : T(0);
   T* __restrict accWS = sc.accWS.data() + b * dS;
   T* accKT = sc.accKappaTrace.data() + b * dTr;
-  const T* __restrict wm = syn.wm.data();
   for (index_t t = d.T - 1; t >= 0; --t) {
     const index_t bt = b * d.T + t;
     const T* du = sc.dU.data() + bt * d.dTree;
     const T* prev = t > 0 ? sv.trace + (bt - 1) * dTr : in.trace0 ? in.trace0 + b * dTr : nullptr;
     const T* __restrict xt = in.x + bt * d.dIn;
-    T* dxt = g.dx + bt * d.dIn;
-    // gs_j = dL/d(w_s ⊙ r_t)_j
+    prefetch_row(t >= kPrefetchRows ? xt - kPrefetchRows * d.dIn : nullptr, d.dIn);
+    // gs = dL/d(trace_t) (the trace is s_t for v1, b_t for v2)
     if (d.variant == 1) {
-      for (int j = 0; j < dS; ++j) {
-        const T gj = du[j / nb] + carry[j];
-        if (prev) accKT[j] += gj * prev[j];
-        carry[j] = gj * in.kappaTrace[j];
-        gs[j] = gj;
-      }
+      for (int k = 0; k < dTr; ++k) gs[k] = du[k / nb] + carry[k];
     } else {
-      for (int k = 0; k < d.dTree; ++k) {
-        const T gk = du[k] + carry[k];
-        if (prev) accKT[k] += gk * prev[k];
-        carry[k] = gk * in.kappaTrace[k];
-        for (int j = k * nb; j < (k + 1) * nb; ++j) gs[j] = gk;
-      }
+      for (int k = 0; k < dTr; ++k) gs[k] = du[k] + carry[k];
     }
-    gather_accumulate(dS, gs, mask, xt, src, accWS);
-    std::fill(dxt, dxt + d.dIn, T(0));
-    for (int j = 0; j < dS; ++j) dxt[src[j]] += gs[j] * wm[j];
+    if (prev)
+      for (int k = 0; k < dTr; ++k) accKT[k] += gs[k] * prev[k];
+    int finite = 1;
+    for (int k = 0; k < dTr; ++k) {
+      carry[k] = gs[k] * in.kappaTrace[k];
+      finite &= gs[k] - gs[k] == T(0);
+    }
+    // dL/dw_s,j = fma(g_j · mask_j, x_t[src_j], dL/dw_s,j): one term per synapse and row, so
+    // the sparse path (the synapses reading non-zero channels) and the dense one agree
+    if (rows.select(d, xt, finite && syn.mask_finite)) {
+      for (int i = 0; i < rows.n; ++i) {
+        const int c = rows.list[i];
+        const T xc = xt[c];
+        for (int p = syn.inv_off[c]; p < syn.inv_off[c + 1]; ++p) {
+          const int j = syn.inv_syn[p];
+          accWS[j] = std::fma(gs[d.variant == 1 ? j : syn.inv_branch[p]] * syn.inv_mask[p], xc, accWS[j]);
+        }
+      }
+    } else if (d.variant == 1) {
+      gather_accumulate(dS, gs, syn.mask.data(), xt, syn.src.data(), accWS);
+    } else {
+      for (int j = 0; j < dS; ++j) gsyn[j] = gs[syn.branch[j]];
+      gather_accumulate(dS, gsyn, syn.mask.data(), xt, syn.src.data(), accWS);
+    }
+    if (g.dx) input_gradient_row(d, syn, gs, g.dx + bt * d.dIn);
   }
   for (int k = 0; k < dTr; ++k) g.dTrace0[b * dTr + k] = carry[k];
 }
@@ -485,28 +762,39 @@ void elm_neuron_backward(const NeuronDims& d, const NeuronInputs<T>& in, const N
   reduce_samples(sc.accWS, d.B, d.dS, g.dWS);
   reduce_samples(sc.accKappaTrace, d.B, d.dTr(), g.dKappaTrace);
   timer.mark("F traces");
-  // G: dW_l = Σ_n dPre_l[n] ⊗ input_l[n] = dPre_lᵀ input_l (@elm/core's packed GEMM, k = B·T),
-  // db_l = Σ_n dPre_l[n] (row parts in a fixed order: independent of the thread count)
-  for (int l = 0; l <= L; ++l) {
-    const int nIn = l == 0 ? nZ : H, nOut = l == L ? dMn : H;
-    const index_t lda = l == L ? dMn : nH, ldx = l == 0 ? nZ : nH;
-    const T* A = l == L ? sc.dPreOut.data() : sc.dPreH.data() + static_cast<index_t>(l) * H;
-    const T* X = l == 0 ? sv.z : sv.post + static_cast<index_t>(l - 1) * H;
-    gemm<T>(nOut, nIn, N, MatView<T>{A, 1, lda}, MatView<T>{X, ldx, 1}, g.dMlpW[l], nIn, false);
-    const index_t parts = std::min<index_t>(kGradParts, N);
-    std::vector<T> bsum(static_cast<size_t>(parts) * nOut, T(0));
-    parallel_for(parts, 1, [&](index_t p0, index_t p1) {
-      for (index_t part = p0; part < p1; ++part) {
-        T* __restrict bs = bsum.data() + part * nOut;
-        for (index_t n = N * part / parts; n < N * (part + 1) / parts; ++n)
-          for (int o = 0; o < nOut; ++o) bs[o] += A[n * lda + o];
-      }
-    });
-    for (int o = 0; o < nOut; ++o) {
-      T s = T(0);
-      for (index_t part = 0; part < parts; ++part) s += bsum[part * nOut + o];
-      g.dMlpB[l][o] = s;
+  // G: dW_l = Σ_n dPre_l[n] ⊗ input_l[n] = dPre_lᵀ input_l and db_l = Σ_n dPre_l[n] over the
+  // rows n = (b,t), cut into kGradParts fixed row parts: one single-threaded GEMM
+  // (@elm/core's packed kernel) per (part, layer), spread over the threads, then the
+  // parts summed in part order — independent of the thread count.
+  const int nL = L + 1;
+  const index_t parts = std::min<index_t>(kGradParts, N);
+  const auto nInOf = [&](int l) { return l == 0 ? nZ : H; };
+  const auto nOutOf = [&](int l) { return l == L ? dMn : H; };
+  std::vector<std::vector<T>> wPart(nL), bPart(nL);
+  for (int l = 0; l < nL; ++l) {
+    wPart[l].resize(static_cast<size_t>(parts) * nOutOf(l) * nInOf(l));
+    bPart[l].assign(static_cast<size_t>(parts) * nOutOf(l), T(0));
+  }
+  // tasks part-major, so each thread's contiguous share holds every layer
+  parallel_for(parts * nL, 1, [&](index_t i0, index_t i1) {
+    for (index_t i = i0; i < i1; ++i) {
+      const index_t part = i / nL;
+      const int l = static_cast<int>(i % nL);
+      const int nIn = nInOf(l), nOut = nOutOf(l);
+      const index_t lda = l == L ? dMn : nH, ldx = l == 0 ? nZ : nH;
+      const T* A = l == L ? sc.dPreOut.data() : sc.dPreH.data() + static_cast<index_t>(l) * H;
+      const T* X = l == 0 ? sv.z : sv.post + static_cast<index_t>(l - 1) * H;
+      const index_t r0 = N * part / parts, r1 = N * (part + 1) / parts;
+      gemm<T>(nOut, nIn, r1 - r0, MatView<T>{A + r0 * lda, 1, lda}, MatView<T>{X + r0 * ldx, ldx, 1},
+              wPart[l].data() + part * nOut * nIn, nIn, false, /*threaded=*/false);
+      T* __restrict bs = bPart[l].data() + part * nOut;
+      for (index_t n = r0; n < r1; ++n)
+        for (int o = 0; o < nOut; ++o) bs[o] += A[n * lda + o];
     }
+  });
+  for (int l = 0; l < nL; ++l) {
+    reduce_samples(wPart[l], parts, nOutOf(l) * nInOf(l), g.dMlpW[l]);
+    reduce_samples(bPart[l], parts, nOutOf(l), g.dMlpB[l]);
   }
   timer.mark("G weight GEMMs");
 }

@@ -30,14 +30,15 @@ inline void store(T* p, typename Vec<T>::type v) {
   std::memcpy(p, &v, sizeof(v));
 }
 
-// Columns per micro-tile (two vectors); weight copies are padded to this.
+// Columns of the widest micro-tile (four vectors); weight copies are padded to one
+// vector, plus this much at the end.
 template <class T>
-constexpr int tile_cols() { return 2 * Vec<T>::lanes; }
+constexpr int tile_cols() { return 4 * Vec<T>::lanes; }
 
 inline index_t round_up(index_t n, index_t m) { return (n + m - 1) / m * m; }
 
 // A zero-padded copy of a matrix: out[k][o] = src(k, o) for k < K, o < N,
-// with row stride ld = round_up(N, tile_cols). src(k, o) = src[k·sk + o·so].
+// with row stride ld = round_up(N, lanes). src(k, o) = src[k·sk + o·so].
 template <class T>
 struct PaddedMatrix {
   int K = 0, N = 0;
@@ -45,54 +46,71 @@ struct PaddedMatrix {
   std::vector<T> data;
   PaddedMatrix() = default;
   PaddedMatrix(int K_, int N_, const T* src, index_t sk, index_t so) : K(K_), N(N_) {
-    ld = round_up(N, tile_cols<T>());
+    ld = round_up(N, Vec<T>::lanes);
     data.assign(static_cast<size_t>(K) * ld + tile_cols<T>(), T(0));
     for (int k = 0; k < K; ++k)
       for (int o = 0; o < N; ++o) data[static_cast<size_t>(k) * ld + o] = src[k * sk + o * so];
   }
 };
 
+// Y[s][o0 + o] for s < SB, o < width ≤ NV·lanes: one micro-tile of rows_times_w_tile.
+template <class T, int SB, int NV>
+inline void rows_times_w_cols(const T* X, index_t ldx, const PaddedMatrix<T>& W, T* Y, index_t ldy, const T* bias,
+                              bool accumulate, int o0, int width) {
+  using V = typename Vec<T>::type;
+  constexpr int L = Vec<T>::lanes;
+  V acc[SB][NV];
+  for (int s = 0; s < SB; ++s) {
+    T init[NV * L];
+    for (int o = 0; o < NV * L; ++o) {
+      init[o] = o >= width ? T(0) : bias ? bias[o0 + o] : accumulate ? Y[s * ldy + o0 + o] : T(0);
+    }
+    for (int v = 0; v < NV; ++v) acc[s][v] = load<T>(init + v * L);
+  }
+  const T* wk = W.data.data() + o0;
+  for (int k = 0; k < W.K; ++k, wk += W.ld) {
+    V w[NV];
+    for (int v = 0; v < NV; ++v) w[v] = load<T>(wk + v * L);
+    for (int s = 0; s < SB; ++s) {
+      const T xs = X[s * ldx + k];
+      for (int v = 0; v < NV; ++v) acc[s][v] += w[v] * xs;
+    }
+  }
+  for (int s = 0; s < SB; ++s) {
+    T* y = Y + s * ldy + o0;
+    if (width == NV * L) {
+      for (int v = 0; v < NV; ++v) store<T>(y + v * L, acc[s][v]);
+    } else {
+      T out[NV * L];
+      for (int v = 0; v < NV; ++v) store<T>(out + v * L, acc[s][v]);
+      for (int o = 0; o < width; ++o) y[o] = out[o];
+    }
+  }
+}
+
 // Y[s][o] = init + Σ_k X[s][k] · W(k, o) for s < SB, o < W.N, k < W.K, where
 // init = bias[o] (bias non-null), else Y[s][o] (accumulate), else 0.
-// Rows of X and Y are strided by ldx, ldy.
+// Rows of X and Y are strided by ldx, ldy. Micro-tiles of SB rows × NV vectors
+// of columns, NV = 2 for 5–8 rows and 4 for up to 4 rows (so a weight load
+// feeds ≥ 8 FMAs either way), the last tile as narrow as the rest allows.
+// Each output is the same sum in the same order whatever SB and the tiling.
 template <class T, int SB>
 inline void rows_times_w_tile(const T* X, index_t ldx, const PaddedMatrix<T>& W, T* Y, index_t ldy,
                               const T* bias, bool accumulate) {
-  using V = typename Vec<T>::type;
   constexpr int L = Vec<T>::lanes;
-  const int K = W.K, N = W.N;
-  const T* w = W.data.data();
-  for (int o0 = 0; o0 < N; o0 += 2 * L) {
-    const int width = std::min(2 * L, N - o0);
-    V acc[SB][2];
-    for (int s = 0; s < SB; ++s) {
-      T init[2 * L];
-      for (int o = 0; o < 2 * L; ++o) {
-        init[o] = o >= width ? T(0) : bias ? bias[o0 + o] : accumulate ? Y[s * ldy + o0 + o] : T(0);
-      }
-      acc[s][0] = load<T>(init);
-      acc[s][1] = load<T>(init + L);
-    }
-    const T* wk = w + o0;
-    for (int k = 0; k < K; ++k, wk += W.ld) {
-      const V w0 = load<T>(wk), w1 = load<T>(wk + L);
-      for (int s = 0; s < SB; ++s) {
-        const T xs = X[s * ldx + k];
-        acc[s][0] += w0 * xs;
-        acc[s][1] += w1 * xs;
-      }
-    }
-    for (int s = 0; s < SB; ++s) {
-      T* y = Y + s * ldy + o0;
-      if (width == 2 * L) {
-        store<T>(y, acc[s][0]);
-        store<T>(y + L, acc[s][1]);
-      } else {
-        T out[2 * L];
-        store<T>(out, acc[s][0]);
-        store<T>(out + L, acc[s][1]);
-        for (int o = 0; o < width; ++o) y[o] = out[o];
-      }
+  constexpr int NV = SB <= 4 ? 4 : 2;
+  const int N = W.N;
+  for (int o0 = 0; o0 < N; o0 += NV * L) {
+    const int width = std::min(NV * L, N - o0);
+    const int nv = (width + L - 1) / L;
+    if (nv == NV) {
+      rows_times_w_cols<T, SB, NV>(X, ldx, W, Y, ldy, bias, accumulate, o0, width);
+    } else if (nv == 3) {
+      rows_times_w_cols<T, SB, 3>(X, ldx, W, Y, ldy, bias, accumulate, o0, width);
+    } else if (nv == 2) {
+      rows_times_w_cols<T, SB, 2>(X, ldx, W, Y, ldy, bias, accumulate, o0, width);
+    } else {
+      rows_times_w_cols<T, SB, 1>(X, ldx, W, Y, ldy, bias, accumulate, o0, width);
     }
   }
 }

@@ -1,8 +1,11 @@
 // Fused ELM neuron on the CPU (docs/CONTRACTS.md §2), sync and async:
 //   elmNeuronForward(shape, inputs, saved, traceT, mT)            fills saved.{trace,z,pre,post,deltaM,m}, traceT, mT
-//   elmNeuronBackward(shape, inputs, saved, dM, dTraceT, dMT, grads)   fills every grads.* array
+//   elmNeuronBackward(shape, inputs, saved, dM, dTraceT, dMT, grads)   fills every grads.* array (grads.dx may be null: skipped)
 //   elmNeuronForwardAsync(...) / elmNeuronBackwardAsync(...)       the same off the JS thread → Promise<void>
+//   elmNeuronSynapsePath(mode?)   sets ("auto" | "dense" | "sparse") when given; returns the mode in effect before
 // Float32 or Float64 (inputs.x decides; every float array must match).
+#include <string>
+
 #include "binding/common/registry.h"
 #include "binding/cpu/elm_neuron_args.h"
 #include "cpu/elm_neuron.h"
@@ -44,7 +47,7 @@ Napi::Value backward(const Napi::CallbackInfo& info, bool async, const char* fn)
   if (!dM) elm::binding::type_error(env, fn, "argument 'dM' must be a typed array, got null");
   const T* dTraceT = optional_typed<T>(info, 4, fn, "dTraceT", d.B * d.dTr(), pins);
   const T* dMT = optional_typed<T>(info, 5, fn, "dMT", d.B * d.dM, pins);
-  const auto g = nb::parse_grads<T>(env, nb::object_arg(info, 6, fn, "grads"), d, fn, pins);
+  const auto g = nb::parse_grads<T>(env, nb::object_arg(info, 6, fn, "grads"), d, fn, pins, /*dx_nullable=*/true);
   return nb::run(info, async, fn, std::move(pins),
                  [=] { elm::cpu::elm_neuron_backward<T>(d, in, sv, dM, dTraceT, dMT, g); });
 }
@@ -63,7 +66,22 @@ Napi::Value Backward(const Napi::CallbackInfo& info) {
   return nb::inputs_float64(info.Env(), inputs, fn) ? backward<double>(info, Async, fn) : backward<float>(info, Async, fn);
 }
 
+Napi::Value SynapsePath(const Napi::CallbackInfo& info) {
+  using elm::cpu::NeuronSynapsePath;
+  const NeuronSynapsePath old = elm::cpu::neuron_synapse_path();
+  const char* names[] = {"auto", "dense", "sparse"};
+  if (info.Length() > 0 && !info[0].IsUndefined()) {
+    const std::string mode = info[0].IsString() ? info[0].As<Napi::String>().Utf8Value() : std::string();
+    if (mode == "auto") elm::cpu::set_neuron_synapse_path(NeuronSynapsePath::kAuto);
+    else if (mode == "dense") elm::cpu::set_neuron_synapse_path(NeuronSynapsePath::kDense);
+    else if (mode == "sparse") elm::cpu::set_neuron_synapse_path(NeuronSynapsePath::kSparse);
+    else elm::binding::type_error(info.Env(), "elmNeuronSynapsePath", "argument 'mode' must be \"auto\", \"dense\" or \"sparse\"");
+  }
+  return Napi::String::New(info.Env(), names[static_cast<int>(old)]);
+}
+
 void Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("elmNeuronSynapsePath", Napi::Function::New(env, SynapsePath, "elmNeuronSynapsePath"));
   exports.Set("elmNeuronForward", Napi::Function::New(env, Forward<false>, "elmNeuronForward"));
   exports.Set("elmNeuronForwardAsync", Napi::Function::New(env, Forward<true>, "elmNeuronForwardAsync"));
   exports.Set("elmNeuronBackward", Napi::Function::New(env, Backward<false>, "elmNeuronBackward"));

@@ -160,11 +160,13 @@ NeuronSaved<T> parse_saved(Napi::Env env, const Napi::Object& o, const NeuronDim
   return s;
 }
 
-// grads: {dx, dWS, dKappaTrace, dKappaM, dGain, dMlpW, dMlpB, dTrace0, dM0}
+// grads: {dx, dWS, dKappaTrace, dKappaM, dGain, dMlpW, dMlpB, dTrace0, dM0}; dx may be null
+// where the kernel supports skipping the input gradient (dx_nullable).
 template <class T>
-NeuronGrads<T> parse_grads(Napi::Env env, const Napi::Object& o, const NeuronDims& d, const char* fn, Pins& pins) {
+NeuronGrads<T> parse_grads(Napi::Env env, const Napi::Object& o, const NeuronDims& d, const char* fn, Pins& pins,
+                           bool dx_nullable = false) {
   NeuronGrads<T> g;
-  g.dx = typed_field<T>(env, o, fn, "grads.dx", "dx", d.B * d.T * d.dIn, false, pins);
+  g.dx = typed_field<T>(env, o, fn, "grads.dx", "dx", d.B * d.T * d.dIn, dx_nullable, pins);
   g.dWS = typed_field<T>(env, o, fn, "grads.dWS", "dWS", d.dS, false, pins);
   g.dKappaTrace = typed_field<T>(env, o, fn, "grads.dKappaTrace", "dKappaTrace", d.dTr(), false, pins);
   g.dKappaM = typed_field<T>(env, o, fn, "grads.dKappaM", "dKappaM", d.dM, false, pins);

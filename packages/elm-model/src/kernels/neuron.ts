@@ -6,7 +6,9 @@ import {
   nativeElmNeuronBackward, nativeElmNeuronBackwardAsync, nativeElmNeuronForward, nativeElmNeuronForwardAsync,
 } from "./native/neuron.js";
 import { refElmNeuronBackward, refElmNeuronForward } from "./ref/neuron.js";
-import type { ElmNeuronForwardResult, ElmNeuronGrads, ElmNeuronInputs, ElmNeuronShape, Float, KernelDevice } from "./types.js";
+import type {
+  ElmNeuronBackwardOptions, ElmNeuronForwardResult, ElmNeuronGrads, ElmNeuronGradsMaybeInput, ElmNeuronInputs, ElmNeuronShape, Float, KernelDevice,
+} from "./types.js";
 
 function checkDevice(device: unknown): asserts device is KernelDevice {
   if (device !== "ref" && device !== "cpu" && device !== "cuda") {
@@ -19,14 +21,37 @@ export function elmNeuronForward(shape: ElmNeuronShape, inputs: ElmNeuronInputs,
   return device === "ref" ? refElmNeuronForward(shape, inputs) : nativeElmNeuronForward(shape, inputs, device);
 }
 
+function inputGradOf(options: ElmNeuronBackwardOptions | undefined): boolean {
+  const v = options?.inputGrad ?? true;
+  if (typeof v !== "boolean") throw new TypeError(`elmNeuronBackward: options.inputGrad must be a boolean, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+function dropInputGrad(g: ElmNeuronGrads, inputGrad: boolean): ElmNeuronGradsMaybeInput {
+  return inputGrad ? g : { ...g, dx: null };
+}
+
+/**
+ * BPTT over the whole sequence. With options.inputGrad false, dx is null (and
+ * the native CPU kernel does not compute it).
+ */
 export function elmNeuronBackward(
   shape: ElmNeuronShape, inputs: ElmNeuronInputs, saved: unknown,
   dM: Float, dTraceT: Float | null, dMT: Float | null, device: KernelDevice,
-): ElmNeuronGrads {
+): ElmNeuronGrads;
+export function elmNeuronBackward(
+  shape: ElmNeuronShape, inputs: ElmNeuronInputs, saved: unknown,
+  dM: Float, dTraceT: Float | null, dMT: Float | null, device: KernelDevice, options: ElmNeuronBackwardOptions,
+): ElmNeuronGradsMaybeInput;
+export function elmNeuronBackward(
+  shape: ElmNeuronShape, inputs: ElmNeuronInputs, saved: unknown,
+  dM: Float, dTraceT: Float | null, dMT: Float | null, device: KernelDevice, options?: ElmNeuronBackwardOptions,
+): ElmNeuronGradsMaybeInput {
   checkDevice(device);
+  const inputGrad = inputGradOf(options);
   return device === "ref"
-    ? refElmNeuronBackward(shape, inputs, saved, dM, dTraceT, dMT)
-    : nativeElmNeuronBackward(shape, inputs, saved, dM, dTraceT, dMT, device);
+    ? dropInputGrad(refElmNeuronBackward(shape, inputs, saved, dM, dTraceT, dMT), inputGrad)
+    : nativeElmNeuronBackward(shape, inputs, saved, dM, dTraceT, dMT, device, inputGrad);
 }
 
 export async function elmNeuronForwardAsync(shape: ElmNeuronShape, inputs: ElmNeuronInputs, device: KernelDevice): Promise<ElmNeuronForwardResult> {
@@ -37,9 +62,18 @@ export async function elmNeuronForwardAsync(shape: ElmNeuronShape, inputs: ElmNe
 export async function elmNeuronBackwardAsync(
   shape: ElmNeuronShape, inputs: ElmNeuronInputs, saved: unknown,
   dM: Float, dTraceT: Float | null, dMT: Float | null, device: KernelDevice,
-): Promise<ElmNeuronGrads> {
+): Promise<ElmNeuronGrads>;
+export async function elmNeuronBackwardAsync(
+  shape: ElmNeuronShape, inputs: ElmNeuronInputs, saved: unknown,
+  dM: Float, dTraceT: Float | null, dMT: Float | null, device: KernelDevice, options: ElmNeuronBackwardOptions,
+): Promise<ElmNeuronGradsMaybeInput>;
+export async function elmNeuronBackwardAsync(
+  shape: ElmNeuronShape, inputs: ElmNeuronInputs, saved: unknown,
+  dM: Float, dTraceT: Float | null, dMT: Float | null, device: KernelDevice, options?: ElmNeuronBackwardOptions,
+): Promise<ElmNeuronGradsMaybeInput> {
   checkDevice(device);
+  const inputGrad = inputGradOf(options);
   return device === "ref"
-    ? refElmNeuronBackward(shape, inputs, saved, dM, dTraceT, dMT)
-    : nativeElmNeuronBackwardAsync(shape, inputs, saved, dM, dTraceT, dMT, device);
+    ? dropInputGrad(refElmNeuronBackward(shape, inputs, saved, dM, dTraceT, dMT), inputGrad)
+    : nativeElmNeuronBackwardAsync(shape, inputs, saved, dM, dTraceT, dMT, device, inputGrad);
 }

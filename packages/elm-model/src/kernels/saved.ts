@@ -39,14 +39,20 @@ export function checkSaved(saved: unknown, shape: ElmNeuronShape, dtype: FloatDT
   return s as NeuronSaved;
 }
 
-export function allocSaved(shape: ElmNeuronShape, dtype: FloatDType, device: NeuronSaved["device"]): NeuronSaved {
-  const F = dtype === "float64" ? Float64Array : Float32Array;
+/**
+ * The saved arrays, from `alloc` (default: zero-filled typed arrays; a kernel
+ * that writes every element may pass an allocator of uninitialised memory).
+ */
+export function allocSaved(
+  shape: ElmNeuronShape, dtype: FloatDType, device: NeuronSaved["device"],
+  alloc: (n: number) => Float = (n) => (dtype === "float64" ? new Float64Array(n) : new Float32Array(n)),
+): NeuronSaved {
   const BT = shape.B * shape.T;
   const dTr = shape.variant === "v1" ? shape.dS : shape.dTree;
   const nH = shape.lMlp * shape.dMlp;
   return {
     kind: "elmNeuronSaved", device, dtype, shape: { ...shape },
-    trace: new F(BT * dTr), z: new F(BT * (shape.dTree + shape.dM)), pre: new F(BT * nH), post: new F(BT * nH),
-    deltaM: new F(BT * shape.dM), m: new F(BT * shape.dM),
+    trace: alloc(BT * dTr), z: alloc(BT * (shape.dTree + shape.dM)), pre: alloc(BT * nH), post: alloc(BT * nH),
+    deltaM: alloc(BT * shape.dM), m: alloc(BT * shape.dM),
   };
 }

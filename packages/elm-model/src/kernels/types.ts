@@ -78,3 +78,15 @@ export interface ElmNeuronGrads {
   /** [B, dM]; zeros when m0 was null. */
   dM0: Float;
 }
+
+export interface ElmNeuronBackwardOptions {
+  /**
+   * Compute dL/dx (default true). false, when x is data that needs no
+   * gradient: the native CPU kernel skips the input gradient (a third of its
+   * synapse work) and the result's dx is null.
+   */
+  inputGrad?: boolean;
+}
+
+/** elmNeuronBackward's result when options are given: dx is null unless options.inputGrad is true (the default). */
+export type ElmNeuronGradsMaybeInput = Omit<ElmNeuronGrads, "dx"> & { dx: Float | null };

@@ -115,11 +115,13 @@ const elmNeuronOp = defineOp<ElmOpAttrs, Saved>({
     const zeros = (n: number): Float => (x.dtype === "float64" ? new Float64Array(n) : new Float32Array(n));
     const [gm, gTrace, gMT] = gradOutputs;
     const dM = gm ? (gm.data as Float) : zeros(shape.B * shape.T * shape.dM);
-    const g = elmNeuronBackward(shape, saved.inputs, saved.kernelSaved, dM, gTrace ? (gTrace.data as Float) : null, gMT ? (gMT.data as Float) : null, device);
+    // x is usually data: then the kernel skips dL/dx
+    const g = elmNeuronBackward(shape, saved.inputs, saved.kernelSaved, dM, gTrace ? (gTrace.data as Float) : null, gMT ? (gMT.data as Float) : null, device,
+      { inputGrad: x.requiresGrad });
     const L = shape.lMlp + 1;
-    const arrays: Float[] = [g.dx, g.dWS, g.dKappaTrace, g.dKappaM, g.dGain, ...g.dMlpW, ...g.dMlpB, g.dTrace0, g.dM0];
+    const arrays: (Float | null)[] = [g.dx, g.dWS, g.dKappaTrace, g.dKappaM, g.dGain, ...g.dMlpW, ...g.dMlpB, g.dTrace0, g.dM0];
     if (arrays.length !== 7 + 2 * L) throw new Error(`elm.neuron: the kernel returned ${arrays.length} gradients, expected ${7 + 2 * L}`);
-    return inputs.map((t, i) => (t.requiresGrad ? new Tensor(arrays[i], t.shape, device) : null));
+    return inputs.map((t, i) => (t.requiresGrad ? new Tensor(arrays[i]!, t.shape, device) : null));
   },
 });
 

@@ -16,6 +16,9 @@ const cases: [string, ProblemOpts][] = [
   ["v1 silu masked, lMlp 3, odd widths", { variant: "v1", activation: "silu", B: 5, T: 9, dIn: 13, dTree: 11, dBrch: 4, dM: 17, dMlp: 33, lMlp: 3, routing: "masked", initialState: true }],
   ["v1 relu identity, B=1", { variant: "v1", activation: "relu", B: 1, T: 12, dTree: 6, dBrch: 5, dM: 9, dMlp: 18, routing: "none" }],
   ["v2 silu identity, tiny", { variant: "v2", activation: "silu", B: 3, T: 4, dTree: 2, dBrch: 1, dM: 1, dMlp: 1, routing: "none", initialState: true }],
+  // dx's register lookup table holds 128 entries of dL/d trace (the last one the zero of padding slots)
+  ["v2 relu random, 127 branches (dx table boundary)", { variant: "v2", activation: "relu", B: 2, T: 5, dIn: 40, dTree: 127, dBrch: 1, dM: 4, dMlp: 6, routing: "random" }],
+  ["v1 relu random, 13×10 synapses (dx past the table)", { variant: "v1", activation: "relu", B: 2, T: 5, dIn: 30, dTree: 13, dBrch: 10, dM: 4, dMlp: 6, routing: "random" }],
 ];
 
 function upstream(shape: ElmNeuronShape, seed: number) {
@@ -89,23 +92,26 @@ describe("elmNeuron cpu vs ref on random problems", () => {
     expect(f.m.length).toBe(8 * 3000 * 35);
   });
 
-  it("results do not depend on the thread count (bit for bit)", () => {
-    const p = randomProblem(91, cases[0][1]);
-    const up = upstream(p.shape, 92);
-    const before = cpu.numThreads();
-    try {
-      cpu.setNumThreads(1);
-      const f1 = elmNeuronForward(p.shape, p.inputs, "cpu");
-      const g1 = elmNeuronBackward(p.shape, p.inputs, f1.saved, up.dM, up.dTraceT, up.dMT, "cpu");
-      cpu.setNumThreads(3);
-      const f3 = elmNeuronForward(p.shape, p.inputs, "cpu");
-      const g3 = elmNeuronBackward(p.shape, p.inputs, f3.saved, up.dM, up.dTraceT, up.dMT, "cpu");
-      expect(Array.from(f3.m)).toEqual(Array.from(f1.m));
-      compareGrads(g3, g1, 0, 0, "threads");
-    } finally {
-      cpu.setNumThreads(before);
-    }
-  });
+  // B = 19 on 3 threads: sample blocks of 7/6/6 rows vs 8/8/3 on one; B = 8 on 2 threads: 4 + 4 vs 8
+  for (const [B, threads] of [[19, 3], [8, 2]]) {
+    it(`results do not depend on the thread count (bit for bit), B = ${B}, 1 vs ${threads} threads`, () => {
+      const p = randomProblem(91, { ...cases[0][1], B });
+      const up = upstream(p.shape, 92);
+      const before = cpu.numThreads();
+      try {
+        cpu.setNumThreads(1);
+        const f1 = elmNeuronForward(p.shape, p.inputs, "cpu");
+        const g1 = elmNeuronBackward(p.shape, p.inputs, f1.saved, up.dM, up.dTraceT, up.dMT, "cpu");
+        cpu.setNumThreads(threads);
+        const f3 = elmNeuronForward(p.shape, p.inputs, "cpu");
+        const g3 = elmNeuronBackward(p.shape, p.inputs, f3.saved, up.dM, up.dTraceT, up.dMT, "cpu");
+        expect(Array.from(f3.m)).toEqual(Array.from(f1.m));
+        compareGrads(g3, g1, 0, 0, "threads");
+      } finally {
+        cpu.setNumThreads(before);
+      }
+    });
+  }
 
   it("a backward may take the saved state of another device's forward", () => {
     const p = randomProblem(93, cases[1][1]);
@@ -149,4 +155,35 @@ describe("elm_cpu.node checks its own arguments (no crash on bad input)", () => 
       k.elmNeuronBackward(p.shape, p.inputs, saved(), new F(BT * p.shape.dM), null, null, { dx: new F(1) } as never),
     ).toThrow(/'grads\.dx' has length 1, expected 60/);
   });
+});
+
+// The CPU path hands the kernels uninitialised saved and gradient arrays: they
+// must write every element (arrays prefilled with NaN give the zero-filled bits).
+describe("CPU neuron kernels write every output element", () => {
+  for (const [name, opts] of [cases[0], cases[1]]) {
+    it(name, () => {
+      const k = elmNeuronCpu();
+      const p = randomProblem(401, opts);
+      const inputs = toFloat32(p.inputs);
+      const { B, T, dIn, dS, dTree, dM, dMlp, lMlp } = p.shape;
+      const dTr = p.shape.variant === "v1" ? dS : dTree;
+      const nH = lMlp * dMlp;
+      const run = (fill: number) => {
+        const A = (n: number) => new Float32Array(n).fill(fill);
+        const saved = { trace: A(B * T * dTr), z: A(B * T * (dTree + dM)), pre: A(B * T * nH), post: A(B * T * nH), deltaM: A(B * T * dM), m: A(B * T * dM) };
+        const traceT = A(B * dTr), mT = A(B * dM);
+        k.elmNeuronForward(p.shape, inputs, saved, traceT, mT);
+        const grads = {
+          dx: A(B * T * dIn), dWS: A(dS), dKappaTrace: A(dTr), dKappaM: A(dM), dGain: A(dM),
+          dMlpW: inputs.mlpW.map((w) => A(w.length)), dMlpB: inputs.mlpB.map((b) => A(b.length)), dTrace0: A(B * dTr), dM0: A(B * dM),
+        };
+        const r = lcg(5);
+        const dMup = Float32Array.from({ length: B * T * dM }, () => r() - 0.5);
+        k.elmNeuronBackward(p.shape, inputs, saved, dMup, null, null, grads);
+        return [...Object.values(saved), traceT, mT, grads.dx, grads.dWS, grads.dKappaTrace, grads.dKappaM, grads.dGain,
+          ...grads.dMlpW, ...grads.dMlpB, grads.dTrace0, grads.dM0].map((a) => Array.from(a));
+      };
+      expect(run(Number.NaN)).toEqual(run(0));
+    });
+  }
 });

@@ -3,7 +3,7 @@
 // or elm_cuda.node (sync, or off the JS thread with the async variants).
 import { elmNeuronCpu, elmNeuronCuda, type ElmNeuronNativeKernels } from "@elm/native";
 import { allocSaved, checkSaved } from "../saved.js";
-import type { ElmNeuronForwardResult, ElmNeuronGrads, ElmNeuronInputs, ElmNeuronShape, Float } from "../types.js";
+import type { ElmNeuronForwardResult, ElmNeuronGrads, ElmNeuronGradsMaybeInput, ElmNeuronInputs, ElmNeuronShape, Float } from "../types.js";
 import { traceSize, validateNeuron, validateNeuronGradOutputs, type FloatDType } from "../validate.js";
 
 export type NativeDevice = "cpu" | "cuda";
@@ -12,10 +12,23 @@ function kernels(device: NativeDevice): ElmNeuronNativeKernels {
   return device === "cpu" ? elmNeuronCpu() : elmNeuronCuda();
 }
 
+// The CPU kernels write every element of the saved state and of the gradients,
+// so those arrays skip zero-filling (tens of MB per training step, on the JS
+// thread): Node's uninitialised allocation, which reuses freed heap memory. The
+// CUDA path keeps zero-filled arrays.
+function allocator(dtype: FloatDType, device: NativeDevice): (n: number) => Float {
+  const F = dtype === "float64" ? Float64Array : Float32Array;
+  if (device !== "cpu") return (n) => new F(n);
+  return (n) => {
+    const b = Buffer.allocUnsafeSlow(n * F.BYTES_PER_ELEMENT);
+    return new F(b.buffer, b.byteOffset, n);
+  };
+}
+
 function prepareForward(shape: ElmNeuronShape, inputs: ElmNeuronInputs, device: NativeDevice) {
   const dtype = validateNeuron(shape, inputs);
   const F = dtype === "float64" ? Float64Array : Float32Array;
-  const saved = allocSaved(shape, dtype, device);
+  const saved = allocSaved(shape, dtype, device, allocator(dtype, device));
   const traceT = new F(shape.B * traceSize(shape));
   const mT = new F(shape.B * shape.dM);
   const { trace, z, pre, post, deltaM, m } = saved;
@@ -24,22 +37,31 @@ function prepareForward(shape: ElmNeuronShape, inputs: ElmNeuronInputs, device: 
   return { buffers, traceT, mT, result };
 }
 
-function allocGrads(shape: ElmNeuronShape, inputs: ElmNeuronInputs, dtype: FloatDType): ElmNeuronGrads {
-  const F = dtype === "float64" ? Float64Array : Float32Array;
+function allocGrads(
+  shape: ElmNeuronShape, inputs: ElmNeuronInputs, dtype: FloatDType, inputGrad: boolean, device: NativeDevice,
+): ElmNeuronGradsMaybeInput {
+  const A = allocator(dtype, device);
   const dTr = traceSize(shape);
   return {
-    dx: new F(inputs.x.length), dWS: new F(shape.dS), dKappaTrace: new F(dTr), dKappaM: new F(shape.dM), dGain: new F(shape.dM),
-    dMlpW: inputs.mlpW.map((w) => new F(w.length)), dMlpB: inputs.mlpB.map((b) => new F(b.length)),
-    dTrace0: new F(shape.B * dTr), dM0: new F(shape.B * shape.dM),
+    dx: inputGrad ? A(inputs.x.length) : null, dWS: A(shape.dS), dKappaTrace: A(dTr), dKappaM: A(shape.dM), dGain: A(shape.dM),
+    dMlpW: inputs.mlpW.map((w) => A(w.length)), dMlpB: inputs.mlpB.map((b) => A(b.length)),
+    dTrace0: A(shape.B * dTr), dM0: A(shape.B * shape.dM),
   };
 }
 
-function prepareBackward(shape: ElmNeuronShape, inputs: ElmNeuronInputs, saved: unknown, dM: Float, dTraceT: Float | null, dMT: Float | null) {
+// Without inputGrad the CPU kernel gets dx = null and skips it; the CUDA kernel
+// always computes it (into a buffer dropped here).
+function prepareBackward(
+  shape: ElmNeuronShape, inputs: ElmNeuronInputs, saved: unknown, dM: Float, dTraceT: Float | null, dMT: Float | null,
+  device: NativeDevice, inputGrad: boolean,
+) {
   const dtype = validateNeuron(shape, inputs);
   validateNeuronGradOutputs(shape, dtype, dM, dTraceT, dMT);
   const sv = checkSaved(saved, shape, dtype);
   const { trace, z, pre, post, deltaM, m } = sv;
-  return { buffers: { trace, z, pre, post, deltaM, m }, grads: allocGrads(shape, inputs, dtype) };
+  const grads: ElmNeuronGradsMaybeInput = allocGrads(shape, inputs, dtype, inputGrad || device === "cuda", device);
+  const result = (): ElmNeuronGradsMaybeInput => (inputGrad ? grads : { ...grads, dx: null });
+  return { buffers: { trace, z, pre, post, deltaM, m }, grads, result };
 }
 
 const orNull = <T>(v: T | null | undefined): T | null => (v === undefined ? null : v);
@@ -65,18 +87,20 @@ export async function nativeElmNeuronForwardAsync(shape: ElmNeuronShape, inputs:
 
 export function nativeElmNeuronBackward(
   shape: ElmNeuronShape, inputs: ElmNeuronInputs, saved: unknown, dM: Float, dTraceT: Float | null, dMT: Float | null, device: NativeDevice,
-): ElmNeuronGrads {
+  inputGrad = true,
+): ElmNeuronGradsMaybeInput {
   const k = kernels(device);
-  const p = prepareBackward(shape, inputs, saved, dM, dTraceT, dMT);
+  const p = prepareBackward(shape, inputs, saved, dM, dTraceT, dMT, device, inputGrad);
   k.elmNeuronBackward(shape, nativeInputs(inputs), p.buffers, dM, orNull(dTraceT), orNull(dMT), p.grads);
-  return p.grads;
+  return p.result();
 }
 
 export async function nativeElmNeuronBackwardAsync(
   shape: ElmNeuronShape, inputs: ElmNeuronInputs, saved: unknown, dM: Float, dTraceT: Float | null, dMT: Float | null, device: NativeDevice,
-): Promise<ElmNeuronGrads> {
+  inputGrad = true,
+): Promise<ElmNeuronGradsMaybeInput> {
   const k = kernels(device);
-  const p = prepareBackward(shape, inputs, saved, dM, dTraceT, dMT);
+  const p = prepareBackward(shape, inputs, saved, dM, dTraceT, dMT, device, inputGrad);
   await k.elmNeuronBackwardAsync(shape, nativeInputs(inputs), p.buffers, dM, orNull(dTraceT), orNull(dMT), p.grads);
-  return p.grads;
+  return p.result();
 }
