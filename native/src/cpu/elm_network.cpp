@@ -31,7 +31,12 @@ double exp(double) __attribute__((simd("notinbranch")));
 }
 #endif
 
+#include <time.h>
+
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <vector>
 
@@ -41,6 +46,38 @@ double exp(double) __attribute__((simd("notinbranch")));
 
 namespace elm::cpu {
 namespace {
+
+// ELM_NETWORK_PROFILE=1 prints each phase's wall time, the calling thread's CPU
+// time and the process's CPU time (all threads: on a busy machine wall time
+// alone says little) to stderr.
+class PhaseTimer {
+ public:
+  explicit PhaseTimer(const char* pass)
+      : pass_(pass), on_(std::getenv("ELM_NETWORK_PROFILE") != nullptr), t_(now()), c_(cpu(CLOCK_THREAD_CPUTIME_ID)),
+        p_(cpu(CLOCK_PROCESS_CPUTIME_ID)) {}
+  void mark(const char* phase) {
+    if (!on_) return;
+    const double t = now(), c = cpu(CLOCK_THREAD_CPUTIME_ID), pc = cpu(CLOCK_PROCESS_CPUTIME_ID);
+    std::fprintf(stderr, "elm_network %s %-14s wall %7.2f ms  thread cpu %7.2f ms  process cpu %7.2f ms\n", pass_, phase,
+                 t - t_, c - c_, pc - p_);
+    t_ = t;
+    c_ = c;
+    p_ = pc;
+  }
+
+ private:
+  static double now() {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
+  }
+  static double cpu(clockid_t id) {
+    timespec ts{};
+    clock_gettime(id, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec * 1e-6;
+  }
+  const char* pass_;
+  bool on_;
+  double t_, c_, p_;
+};
 
 // Batch rows split into contiguous chunks, one per worker.
 struct Chunks {
@@ -337,9 +374,11 @@ void backward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const Packed
 
 template <class T>
 void elm_network_forward(const NetworkDims& d, const NetworkInputs<T>& p, T* y, T* bT, T* mT, T* yT, T* saved) {
+  PhaseTimer timer("forward");
   const NetworkSaved<T> s = network_saved_views(d, saved, y);
   const LayerPads<T> pad(d);
   const PackedMlp<T> pk(d, p, pad, /*transpose=*/true);
+  timer.mark("pack");
   const Chunks ch = batch_chunks(d.B);
   parallel_for(ch.count, 1, [&](std::int64_t c0, std::int64_t c1) {
     for (std::int64_t c = c0; c < c1; ++c) {
@@ -351,12 +390,15 @@ void elm_network_forward(const NetworkDims& d, const NetworkInputs<T>& p, T* y, 
       }
     }
   });
+  timer.mark("recurrence");
   network_final_states(d, saved, y, bT, mT, yT);
+  timer.mark("final states");
 }
 
 template <class T>
 void elm_network_backward(const NetworkDims& d, const NetworkInputs<T>& p, const T* saved, const T* y,
                           const T* dY, const T* dBT, const T* dMT, const T* dYT, const NetworkGradOut<T>& out) {
+  PhaseTimer timer("backward");
   const NetworkSaved<T> s = network_saved_views(d, const_cast<T*>(saved), const_cast<T*>(y));
   const Chunks ch = batch_chunks(d.B);
   const std::int64_t slotLen = d.slotLength();
@@ -371,6 +413,7 @@ void elm_network_backward(const NetworkDims& d, const NetworkInputs<T>& p, const
   std::vector<T> dbStep(static_cast<size_t>(nB), T(0));
   const LayerPads<T> pad(d);
   const PackedMlp<T> pk(d, p, pad, /*transpose=*/false);
+  timer.mark("setup");
   parallel_for(ch.count, 1, [&](std::int64_t c0, std::int64_t c1) {
     for (std::int64_t c = c0; c < c1; ++c) {
       T* slot = slots.data() + c * slotLen;
@@ -398,6 +441,7 @@ void elm_network_backward(const NetworkDims& d, const NetworkInputs<T>& p, const
       }
     }
   });
+  timer.mark("recurrence");
   // sum the slots into slot 0, in parallel over parameters
   parallel_for(slotLen, 4096, [&](std::int64_t q0, std::int64_t q1) {
     for (int c = 1; c < ch.count; ++c) {
@@ -406,6 +450,7 @@ void elm_network_backward(const NetworkDims& d, const NetworkInputs<T>& p, const
     }
   });
   network_unpack_slot(d, slots.data(), out);
+  timer.mark("sum slots");
 }
 
 template void elm_network_forward<float>(const NetworkDims&, const NetworkInputs<float>&, float*, float*, float*,
