@@ -38,6 +38,7 @@ double exp(double) __attribute__((simd("notinbranch")));
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 #include <vector>
 
 #include "cpu/parallel.h"
@@ -79,14 +80,112 @@ class PhaseTimer {
   double t_, c_, p_;
 };
 
-// Batch rows split into contiguous chunks, one per worker.
-struct Chunks {
-  int count, rows;
+// Batch rows are cut into fixed blocks of kRowBlock (not one per worker): each
+// block owns a gradient slot, and the slots are summed in block order, so the
+// results do not depend on the thread count.
+constexpr int kRowBlock = 4;
+int row_blocks(int B) { return (B + kRowBlock - 1) / kRowBlock; }
+
+// The synapse loops read z through an index: vectorised, they become AVX-512
+// gathers, which are slower than scalar loads on recent Intel parts (microcode
+// mitigations); GCC is told not to vectorise them.
+#if defined(__GNUC__) && !defined(__clang__)
+#define ELM_SCALAR_LOOPS __attribute__((optimize("no-tree-vectorize")))
+#else
+#define ELM_SCALAR_LOOPS
+#endif
+
+// The synapses split by the half of z_t = [x_t ; y_{t−1}] they read (ELM_SPEC §4):
+// the x half does not depend on the recurrence, so its branch sums are taken for
+// every step before the scan, and its gradients after it. Each half is a full
+// [N·kc] table in the layout of w (synapse j on branch ⌊j/dBrch⌋) where the
+// synapses of the other half have weight 0 and read entry 0: every loop over a
+// branch has the fixed trip count dBrch (no mispredicted exits, vectorisable),
+// and the other half's synapses add exact zeros.
+template <class T>
+struct SynapseHalf {
+  std::vector<std::int32_t> src;  // relative to the half
+  std::vector<T> w;
+  SynapseHalf(const NetworkDims& d, const NetworkInputs<T>& p, bool yHalf) {
+    const index_t n = static_cast<index_t>(d.N) * d.kc();
+    src.assign(static_cast<size_t>(n), 0);
+    w.assign(static_cast<size_t>(n), T(0));
+    for (index_t q = 0; q < n; ++q) {
+      if ((p.src[q] >= d.dIn) != yHalf) continue;
+      src[q] = yHalf ? p.src[q] - d.dIn : p.src[q];
+      w[q] = p.w[q];
+      listSrc.push_back(src[q]);
+      listBranch.push_back(static_cast<std::int32_t>(q / d.dBrch));
+      listW.push_back(w[q]);
+    }
+  }
+  // u_r[n] (+)= Σ_e w·v_r[src] for every branch n, rows r < RB together (the
+  // synapse's index and weight are loaded once for the rows)
+  template <int RB, bool Add>
+  ELM_SCALAR_LOOPS void branch_sums_rows(const NetworkDims& d, const T* const* v, T* const* u) const {
+    const int nBr = d.N * d.dTree;
+    for (int n = 0; n < nBr; ++n) {
+      const index_t q0 = static_cast<index_t>(n) * d.dBrch;
+      T acc[RB] = {};
+      for (int e = 0; e < d.dBrch; ++e) {
+        const T we = w[q0 + e];
+        const std::int32_t se = src[q0 + e];
+        for (int r = 0; r < RB; ++r) acc[r] += we * v[r][se];
+      }
+      for (int r = 0; r < RB; ++r) u[r][n] = Add ? u[r][n] + acc[r] : acc[r];
+    }
+  }
+  template <bool Add>
+  void branch_sums(const NetworkDims& d, int R, const T* const* v, T* const* u) const {
+    for (int r0 = 0; r0 < R; r0 += 4) {
+      switch (std::min(4, R - r0)) {
+        case 4: branch_sums_rows<4, Add>(d, v + r0, u + r0); break;
+        case 3: branch_sums_rows<3, Add>(d, v + r0, u + r0); break;
+        case 2: branch_sums_rows<2, Add>(d, v + r0, u + r0); break;
+        default: branch_sums_rows<1, Add>(d, v + r0, u + r0); break;
+      }
+    }
+  }
+  // g[src] += w·db[branch] over the synapses of the half, in synapse order: a
+  // compact list (the padding above would chain every add through g[0])
+  std::vector<std::int32_t> listSrc, listBranch;
+  std::vector<T> listW;
+  ELM_SCALAR_LOOPS void scatter_grad(const T* db, T* g) const {
+    const index_t n = static_cast<index_t>(listW.size());
+    for (index_t e = 0; e < n; ++e) g[listSrc[e]] += listW[e] * db[listBranch[e]];
+  }
 };
-Chunks batch_chunks(int B) {
-  const int n = std::max(1, std::min(B, num_threads()));
-  const int rows = (B + n - 1) / n;
-  return {(B + rows - 1) / rows, rows};
+
+// Large work buffers are kept between calls (a fresh one would be paged in on every
+// call); a call takes one and gives it back, so concurrent (async) calls never share.
+template <class T>
+class BufferCache {
+ public:
+  std::vector<T> take(size_t n) {
+    std::vector<T> v;
+    {
+      std::lock_guard<std::mutex> lk(m_);
+      if (!free_.empty()) {
+        v = std::move(free_.back());
+        free_.pop_back();
+      }
+    }
+    if (v.size() < n) v.resize(n);
+    return v;
+  }
+  void give(std::vector<T>&& v) {
+    std::lock_guard<std::mutex> lk(m_);
+    if (free_.size() < 2) free_.push_back(std::move(v));
+  }
+
+ private:
+  std::mutex m_;
+  std::vector<std::vector<T>> free_;
+};
+template <class T>
+BufferCache<T>& buffer_cache() {
+  static BufferCache<T> c;
+  return c;
 }
 
 // Padded widths of the MLP layers (multiples of the SIMD width).
@@ -129,245 +228,389 @@ struct PackedMlp {
   }
 };
 
-// z_t = [x_t ; y_{t−1}] for row b, contiguous.
+// y_{t−1} of row b (y0 at t = 0; null = 0).
 template <class T>
-void build_z(const NetworkDims& d, const NetworkInputs<T>& p, const T* y, int b, int t, T* z) {
+const T* y_prev(const NetworkDims& d, const NetworkInputs<T>& p, const T* y, int b, int t) {
   const index_t row = static_cast<index_t>(b) * d.T + t;
-  std::memcpy(z, p.x + row * d.dIn, sizeof(T) * d.dIn);
-  const T* yPrev = t > 0 ? y + (row - 1) * d.dY() : (p.y0 ? p.y0 + static_cast<index_t>(b) * d.dY() : nullptr);
-  if (yPrev) std::memcpy(z + d.dIn, yPrev, sizeof(T) * d.dY());
-  else std::fill(z + d.dIn, z + d.dZ(), T(0));
+  return t > 0 ? y + (row - 1) * d.dY() : (p.y0 ? p.y0 + static_cast<index_t>(b) * d.dY() : nullptr);
 }
 
-// Per-worker buffers of a chunk of R rows; row buffers padded (zeros past the data).
+// Elementwise helpers over a whole row (all neurons at once): the branch on the
+// activation is outside the loop, so each loop vectorises.
 template <class T>
-struct ChunkScratch {
-  int R, ld;
-  std::vector<T> z, dz, h0, bufA, bufB, dm;
-  ChunkScratch(const NetworkDims& d, const LayerPads<T>& pad, int R_) : R(R_), ld(pad.max) {
-    z.resize(static_cast<size_t>(R) * d.dZ());
-    dz.resize(static_cast<size_t>(R) * d.dZ());
-    h0.assign(static_cast<size_t>(R) * ld, T(0));
-    bufA.assign(static_cast<size_t>(R) * ld, T(0));
-    bufB.assign(static_cast<size_t>(R) * ld, T(0));
-    dm.resize(static_cast<size_t>(R) * d.dM);
+void activate_rows(Activation a, T* x, index_t n) {
+  if (a == Activation::relu) for (index_t q = 0; q < n; ++q) x[q] = relu(x[q]);
+  else for (index_t q = 0; q < n; ++q) x[q] = silu(x[q]);
+}
+template <class T>
+void times_activate_grad(Activation a, T* g, const T* pre, index_t n) {
+  if (a == Activation::relu) for (index_t q = 0; q < n; ++q) g[q] *= relu_grad(pre[q]);
+  else for (index_t q = 0; q < n; ++q) g[q] *= silu_grad(pre[q]);
+}
+
+// Row buffers of one block of R rows, each row holding every neuron: [R][N·width].
+// Per-neuron slices are padded to the SIMD width (zeros past the data stay zero).
+template <class T>
+struct RowBuf {
+  int width = 0;  // per neuron
+  index_t stride = 0;
+  std::vector<T> v;
+  void init(int R, int N, int w) {
+    width = w;
+    stride = static_cast<index_t>(N) * w;
+    v.assign(static_cast<size_t>(R) * stride, T(0));
   }
-  T* row(std::vector<T>& v, int r) { return v.data() + static_cast<index_t>(r) * ld; }
+  T* row(int r) { return v.data() + r * stride; }
+  T* at(int r, int i) { return v.data() + r * stride + static_cast<index_t>(i) * width; }
 };
 
-constexpr int kMaxRows = 64;  // rows of a chunk processed together (larger chunks are split)
+// The x half of every branch sum, Σ_{synapses reading x} w·x_t[src], for all (b, t)
+// at once (it does not depend on the recurrence); written into s.b, where the scan
+// adds the y half and κ_b ⊙ b_{t−1}.
+template <class T>
+void x_branch_sums(const NetworkDims& d, const NetworkInputs<T>& p, const SynapseHalf<T>& xs, const NetworkSaved<T>& s) {
+  const int nBlocks = row_blocks(d.B);
+  parallel_for(static_cast<std::int64_t>(nBlocks) * d.T, 16, [&](std::int64_t q0, std::int64_t q1) {
+    const T* x[kRowBlock];
+    T* dst[kRowBlock];
+    for (std::int64_t q = q0; q < q1; ++q) {
+      const int c = static_cast<int>(q / d.T), t = static_cast<int>(q % d.T);
+      const int b0 = c * kRowBlock, R = std::min(kRowBlock, d.B - b0);
+      for (int r = 0; r < R; ++r) {
+        x[r] = p.x + (static_cast<index_t>(b0 + r) * d.T + t) * d.dIn;
+        dst[r] = s.b + d.sample(b0 + r, t, 0) * d.dTree;  // the N neurons of (b, t) are contiguous
+      }
+      xs.template branch_sums<false>(d, R, x, dst);
+    }
+  });
+}
 
+// Forward of the rows [b0, b0+R) over the whole sequence. Per step: the branch
+// sums and κ_m ⊙ m_{t−1} of every neuron as whole-row loops, then the MLP layer
+// by layer (one register-blocked product per neuron for the R rows), then Δm,
+// m_t and y_t again as whole-row loops.
 template <class T>
 void forward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const PackedMlp<T>& pk, const LayerPads<T>& pad,
-                  const NetworkSaved<T>& s, int b0, int R, ChunkScratch<T>& S) {
-  const int kc = d.kc(), hid = d.hidden();
-  T* hIn[kMaxRows];
-  T* acc[kMaxRows];
-  index_t cur[kMaxRows];
+                  const SynapseHalf<T>& ys, const NetworkSaved<T>& s, int b0, int R) {
+  const int hid = d.hidden(), nBr = d.N * d.dTree, nM = d.N * d.dM;
+  RowBuf<T> km, act[kMaxMlpLayers];
+  km.init(R, d.N, d.dM);
+  for (int l = 0; l <= d.lMlp; ++l) act[l].init(R, d.N, pad.out[l]);
+  T* a[kRowBlock];
+  T* acc[kRowBlock];
+  T* bRow[kRowBlock];
+  const T* yPrev[kRowBlock];
+  const T* bPrevs[kRowBlock];
   for (int t = 0; t < d.T; ++t) {
-    for (int r = 0; r < R; ++r) build_z(d, p, s.y, b0 + r, t, S.z.data() + static_cast<index_t>(r) * d.dZ());
-    for (int i = 0; i < d.N; ++i) {
-      const std::int32_t* src = p.src + static_cast<index_t>(i) * kc;
-      const T* w = p.w + static_cast<index_t>(i) * kc;
-      const T* kappaB = p.kappaB + static_cast<index_t>(i) * d.dTree;
-      const T* kappaM = p.kappaM + static_cast<index_t>(i) * d.dM;
-      for (int r = 0; r < R; ++r) {
-        const int b = b0 + r;
-        cur[r] = d.sample(b, t, i);
-        const index_t init = static_cast<index_t>(b) * d.N + i;
-        const T* bPrev = t > 0 ? s.b + (cur[r] - d.stepStride()) * d.dTree : (p.b0 ? p.b0 + init * d.dTree : nullptr);
-        const T* mPrev = t > 0 ? s.m + (cur[r] - d.stepStride()) * d.dM : (p.m0 ? p.m0 + init * d.dM : nullptr);
-        const T* z = S.z.data() + static_cast<index_t>(r) * d.dZ();
-        T* h0 = S.row(S.h0, r);
-        T* bNow = s.b + cur[r] * d.dTree;
-        // b_t = κ_b ⊙ b_{t−1} + branch_sum(w ⊙ z_t[src])   (ELM_SPEC §4)
-        for (int br = 0; br < d.dTree; ++br) {
-          T u = T(0);
-          for (int e = 0; e < d.dBrch; ++e) {
-            const int j = br * d.dBrch + e;
-            u += w[j] * z[src[j]];
-          }
-          const T bt = (bPrev ? kappaB[br] * bPrev[br] : T(0)) + u;
-          bNow[br] = bt;
-          h0[br] = bt;
-        }
-        for (int k = 0; k < d.dM; ++k) h0[d.dTree + k] = mPrev ? kappaM[k] * mPrev[k] : T(0);
-        hIn[r] = h0;
-      }
-      // Δm = ctanh(MLP([b_t ; κ_m ⊙ m_{t−1}])): layer l reads hIn, writes acc (padded rows)
-      for (int l = 0; l <= d.lMlp; ++l) {
-        const int nIn = d.layerIn(l), nOut = d.layerOut(l);
+    // b_t = κ_b ⊙ b_{t−1} + branch_sum(w ⊙ z_t[src])   (ELM_SPEC §4); s.b holds the x half
+    for (int r = 0; r < R; ++r) {
+      const int b = b0 + r;
+      const index_t s0 = d.sample(b, t, 0);  // the N neurons of (b, t) are contiguous
+      bRow[r] = s.b + s0 * d.dTree;
+      const T* bPrev = t > 0 ? bRow[r] - d.stepStride() * d.dTree
+                             : (p.b0 ? p.b0 + static_cast<index_t>(b) * nBr : nullptr);
+      const T* mPrev = t > 0 ? s.m + (s0 - d.stepStride()) * d.dM : (p.m0 ? p.m0 + static_cast<index_t>(b) * nM : nullptr);
+      const T* yp = y_prev(d, p, s.y, b, t);
+      yPrev[r] = yp;
+      bPrevs[r] = bPrev;
+      T* k = km.row(r);
+      if (mPrev) for (int n = 0; n < nM; ++n) k[n] = p.kappaM[n] * mPrev[n];
+      else std::fill(k, k + nM, T(0));
+    }
+    if (yPrev[0]) ys.template branch_sums<true>(d, R, yPrev, bRow);  // y_{t−1} is there for all rows or none
+    for (int r = 0; r < R; ++r)
+      if (bPrevs[r]) for (int n = 0; n < nBr; ++n) bRow[r][n] += p.kappaB[n] * bPrevs[r][n];
+    // Δm = ctanh(MLP^i([b_t ; κ_m ⊙ m_{t−1}])) for every neuron i
+    for (int l = 0; l <= d.lMlp; ++l) {
+      const int nIn = d.layerIn(l), nOut = d.layerOut(l), ld = pad.out[l];
+      for (int i = 0; i < d.N; ++i) {
         const T* bias = p.mlpB[l] + static_cast<index_t>(i) * nOut;
+        const T* W = pk.w[l].data() + static_cast<index_t>(i) * nIn * ld;
         for (int r = 0; r < R; ++r) {
-          acc[r] = S.row(l % 2 == 0 ? S.bufA : S.bufB, r);
+          acc[r] = act[l].at(r, i);
           std::memcpy(acc[r], bias, sizeof(T) * nOut);
-          std::fill(acc[r] + nOut, acc[r] + pad.out[l], T(0));
         }
-        simd::product(R, nIn, pk.w[l].data() + static_cast<index_t>(i) * nIn * pad.out[l], pad.out[l], hIn, acc);
-        if (l < d.lMlp) {
-          for (int r = 0; r < R; ++r) {
-            // the CPU path keeps only the pre-activations (its backward recomputes act(pre));
-            // the post region of `saved` stays untouched (never paged in)
-            T* pre = s.pre + cur[r] * hid + static_cast<index_t>(l) * d.dMlp;
-            std::memcpy(pre, acc[r], sizeof(T) * nOut);
-            for (int o = 0; o < nOut; ++o) acc[r][o] = activate(d.act, acc[r][o]);  // act(0) = 0 in the padding
-            hIn[r] = acc[r];
-          }
+        if (l == 0) {  // the input [b_t ; κ_m ⊙ m_{t−1}] in two parts, summed in input order
+          for (int r = 0; r < R; ++r) a[r] = bRow[r] + static_cast<index_t>(i) * d.dTree;
+          simd::product(R, d.dTree, W, ld, a, acc);
+          for (int r = 0; r < R; ++r) a[r] = km.at(r, i);
+          simd::product(R, d.dM, W + static_cast<index_t>(d.dTree) * ld, ld, a, acc);
+        } else {
+          for (int r = 0; r < R; ++r) a[r] = act[l - 1].at(r, i);
+          simd::product(R, nIn, W, ld, a, acc);
         }
       }
-      // m_t = κ_m ⊙ m_{t−1} + gain ⊙ Δm;  y_t = W_y m_t + b_y
-      const T* gain = p.gain + static_cast<index_t>(i) * d.dM;
-      const T* wY = p.wY + static_cast<index_t>(i) * d.dAxon * d.dM;
-      for (int r = 0; r < R; ++r) {
-        const T* h0 = S.row(S.h0, r);
-        const T* o = acc[r];
-        T* dlt = s.deltaM + cur[r] * d.dM;
-        T* mNow = s.m + cur[r] * d.dM;
-        for (int k = 0; k < d.dM; ++k) dlt[k] = ctanh(o[k]);
-        for (int k = 0; k < d.dM; ++k) mNow[k] = h0[d.dTree + k] + gain[k] * dlt[k];
-        T* yNow = s.y + (static_cast<index_t>(b0 + r) * d.T + t) * d.dY() + static_cast<index_t>(i) * d.dAxon;
-        for (int a = 0; a < d.dAxon; ++a) {
-          T v = p.bY[static_cast<index_t>(i) * d.dAxon + a];
-          for (int k = 0; k < d.dM; ++k) v += wY[static_cast<index_t>(a) * d.dM + k] * mNow[k];
-          yNow[a] = v;
+      if (l < d.lMlp) {
+        for (int r = 0; r < R; ++r) {
+          // the CPU path keeps only the pre-activations (its backward recomputes act(pre));
+          // the post region of `saved` stays untouched (never paged in)
+          const index_t s0 = d.sample(b0 + r, t, 0);
+          for (int i = 0; i < d.N; ++i)
+            std::memcpy(s.pre + (s0 + i) * hid + static_cast<index_t>(l) * d.dMlp, act[l].at(r, i), sizeof(T) * nOut);
+          activate_rows(d.act, act[l].row(r), act[l].stride);  // act(0) = 0 in the padding
         }
+      }
+    }
+    // m_t = κ_m ⊙ m_{t−1} + gain ⊙ Δm;  y_t = W_y m_t + b_y
+    for (int r = 0; r < R; ++r) {
+      const int b = b0 + r;
+      const index_t s0 = d.sample(b, t, 0);
+      T* dlt = s.deltaM + s0 * d.dM;
+      T* mNow = s.m + s0 * d.dM;
+      for (int i = 0; i < d.N; ++i) {
+        const T* o = act[d.lMlp].at(r, i);
+        for (int k = 0; k < d.dM; ++k) dlt[i * d.dM + k] = ctanh(o[k]);
+      }
+      const T* k = km.row(r);
+      for (int n = 0; n < nM; ++n) mNow[n] = k[n] + p.gain[n] * dlt[n];
+      T* yNow = s.y + (static_cast<index_t>(b) * d.T + t) * d.dY();
+      for (int q = 0; q < d.dY(); ++q) {  // q = i·dAxon + a
+        const T* wy = p.wY + static_cast<index_t>(q) * d.dM;
+        const T* m = mNow + static_cast<index_t>(q / d.dAxon) * d.dM;
+        T v = p.bY[q];
+        for (int c = 0; c < d.dM; ++c) v += wy[c] * m[c];
+        yNow[q] = v;
       }
     }
   }
 }
 
+// One block's gradients of the per-neuron vectors, contiguous over neurons (the
+// whole-row loops add into them), added into the block's slot at the end.
+template <class T>
+struct VectorGrads {
+  std::vector<T> kappaB, kappaM, gain, wY, bY, mlpB[kMaxMlpLayers];
+  VectorGrads(const NetworkDims& d) {
+    kappaB.assign(static_cast<size_t>(d.N) * d.dTree, T(0));
+    kappaM.assign(static_cast<size_t>(d.N) * d.dM, T(0));
+    gain.assign(static_cast<size_t>(d.N) * d.dM, T(0));
+    wY.assign(static_cast<size_t>(d.dY()) * d.dM, T(0));
+    bY.assign(static_cast<size_t>(d.dY()), T(0));
+    for (int l = 0; l <= d.lMlp; ++l) mlpB[l].assign(static_cast<size_t>(d.N) * d.layerOut(l), T(0));
+  }
+  void add_to(const NetworkDims& d, T* slot) const {
+    auto add = [](T* dst, const T* src, int n) { for (int q = 0; q < n; ++q) dst[q] += src[q]; };
+    for (int i = 0; i < d.N; ++i) {
+      const NetworkGradSlot<T> g = network_grad_slot(d, slot, i);
+      add(g.kappaB, kappaB.data() + static_cast<index_t>(i) * d.dTree, d.dTree);
+      add(g.kappaM, kappaM.data() + static_cast<index_t>(i) * d.dM, d.dM);
+      add(g.gain, gain.data() + static_cast<index_t>(i) * d.dM, d.dM);
+      add(g.wY, wY.data() + static_cast<index_t>(i) * d.dAxon * d.dM, d.dAxon * d.dM);
+      add(g.bY, bY.data() + static_cast<index_t>(i) * d.dAxon, d.dAxon);
+      for (int l = 0; l <= d.lMlp; ++l)
+        add(g.mlp.b[l], mlpB[l].data() + static_cast<index_t>(i) * d.layerOut(l), d.layerOut(l));
+    }
+  }
+};
+
+// BPTT of the rows [b0, b0+R), steps T−1 … 0, in the order of forward_rows reversed.
 template <class T>
 void backward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const PackedMlp<T>& pk, const LayerPads<T>& pad,
-                   const NetworkSaved<T>& s, const T* dY, T* slot, T* const* gWpad,
-                   T* dbStep, const NetworkGradOut<T>& out, int b0, int R, ChunkScratch<T>& S) {
-  const int kc = d.kc(), hid = d.hidden();
+                   const SynapseHalf<T>& ys, const NetworkSaved<T>& s, const T* dY, T* slot, T* const* gWpad, T* dbAll,
+                   const NetworkGradOut<T>& out, int b0, int R) {
+  const int hid = d.hidden(), nBr = d.N * d.dTree, nM = d.N * d.dM;
   T* dMc = out.dM0;  // the carried gradients live in dB0, dM0, dY0 until they are those
   T* dBc = out.dB0;
   T* dYc = out.dY0;
-  std::vector<T> hbuf(static_cast<size_t>(R) * S.ld, T(0));  // padded copies of the posts
-  T* hIn[kMaxRows];
-  T* dA[kMaxRows];
-  T* dH[kMaxRows];
-  index_t cur[kMaxRows];
+  VectorGrads<T> vg(d);
+  // km: κ_m ⊙ m_{t−1}; dm: ∂L/∂m_t; grad[l]: ∂L/∂ layer l's output (pre-activation);
+  // in[l]: layer l's input (h0 = [b_t ; κ_m ⊙ m_{t−1}] for l = 0, act(pre) above);
+  // pre[l]: the saved pre-activations of layer l (l < lMlp), padded; dh0: ∂L/∂h0
+  RowBuf<T> km, dm, gy, dh0, grad[kMaxMlpLayers], in[kMaxMlpLayers], pre[kMaxMlpLayers];
+  km.init(R, d.N, d.dM);
+  dm.init(R, d.N, d.dM);
+  gy.init(R, d.N, d.dAxon);
+  dh0.init(R, d.N, pad.in[0]);
+  for (int l = 0; l <= d.lMlp; ++l) {
+    grad[l].init(R, d.N, pad.out[l]);
+    in[l].init(R, d.N, pad.in[l]);
+    if (l < d.lMlp) pre[l].init(R, d.N, pad.out[l]);
+  }
+  T* gp[kRowBlock];
+  T* hp[kRowBlock];
+  T* dp[kRowBlock];
   for (int t = d.T - 1; t >= 0; --t) {
-    for (int r = 0; r < R; ++r) build_z(d, p, s.y, b0 + r, t, S.z.data() + static_cast<index_t>(r) * d.dZ());
-    std::fill(S.dz.begin(), S.dz.end(), T(0));
-    for (int i = 0; i < d.N; ++i) {
-      const NetworkGradSlot<T> g = network_grad_slot(d, slot, i);
-      const T* kappaB = p.kappaB + static_cast<index_t>(i) * d.dTree;
-      const T* kappaM = p.kappaM + static_cast<index_t>(i) * d.dM;
-      const T* gain = p.gain + static_cast<index_t>(i) * d.dM;
-      const T* wY = p.wY + static_cast<index_t>(i) * d.dAxon * d.dM;
-      for (int r = 0; r < R; ++r) {
-        const int b = b0 + r;
-        const index_t row = static_cast<index_t>(b) * d.T + t;
-        cur[r] = d.sample(b, t, i);
-        const index_t init = static_cast<index_t>(b) * d.N + i;
-        const T* mPrev = t > 0 ? s.m + (cur[r] - d.stepStride()) * d.dM : (p.m0 ? p.m0 + init * d.dM : nullptr);
-        const T* mNow = s.m + cur[r] * d.dM;
-        const T* dlt = s.deltaM + cur[r] * d.dM;
-        T* dm = S.dm.data() + static_cast<index_t>(r) * d.dM;
-        T* h0 = S.row(S.h0, r);
-        // y_t = W_y m_t + b_y
-        std::memcpy(dm, dMc + init * d.dM, sizeof(T) * d.dM);
-        for (int a = 0; a < d.dAxon; ++a) {
-          const index_t q = static_cast<index_t>(i) * d.dAxon + a;
-          const T gy = dY[row * d.dY() + q] + dYc[static_cast<index_t>(b) * d.dY() + q];
-          g.bY[a] += gy;
-          T* gwy = g.wY + static_cast<index_t>(a) * d.dM;
-          const T* wya = wY + static_cast<index_t>(a) * d.dM;
-          for (int k = 0; k < d.dM; ++k) {
-            gwy[k] += gy * mNow[k];
-            dm[k] += gy * wya[k];
-          }
-        }
-        // m_t = κ_m ⊙ m_{t−1} + gain ⊙ Δm,  Δm = ctanh(out)
-        dA[r] = S.row(S.bufA, r);
-        dH[r] = S.row(S.bufB, r);
-        for (int k = 0; k < d.dM; ++k) {
-          g.gain[k] += dm[k] * dlt[k];
-          dA[r][k] = dm[k] * gain[k] * ctanh_grad_from_output(dlt[k]);
-        }
-        std::memcpy(h0, s.b + cur[r] * d.dTree, sizeof(T) * d.dTree);
-        for (int k = 0; k < d.dM; ++k) h0[d.dTree + k] = mPrev ? kappaM[k] * mPrev[k] : T(0);
+    for (int r = 0; r < R; ++r) {
+      const int b = b0 + r;
+      const index_t row = static_cast<index_t>(b) * d.T + t;
+      const index_t s0 = d.sample(b, t, 0);
+      const T* mPrev = t > 0 ? s.m + (s0 - d.stepStride()) * d.dM : (p.m0 ? p.m0 + static_cast<index_t>(b) * nM : nullptr);
+      const T* mNow = s.m + s0 * d.dM;
+      const T* dlt = s.deltaM + s0 * d.dM;
+      // y_t = W_y m_t + b_y: ∂L/∂y_t (direct + through z_{t+1}), ∂L/∂m_t
+      T* g = gy.row(r);
+      T* dmr = dm.row(r);
+      for (int q = 0; q < d.dY(); ++q) {
+        g[q] = dY[row * d.dY() + q] + dYc[static_cast<index_t>(b) * d.dY() + q];
+        vg.bY[q] += g[q];
       }
-      // MLP backward, layer lMlp … 0 (dA: ∂L/∂ this layer's output, dH: ∂L/∂ its input)
-      for (int l = d.lMlp; l >= 0; --l) {
-        const int nIn = d.layerIn(l), nOut = d.layerOut(l);
+      std::memcpy(dmr, dMc + static_cast<index_t>(b) * nM, sizeof(T) * nM);
+      for (int q = 0; q < d.dY(); ++q) {  // q = i·dAxon + a
+        const index_t off = static_cast<index_t>(q / d.dAxon) * d.dM;
+        T* gwy = vg.wY.data() + static_cast<index_t>(q) * d.dM;
+        const T* wy = p.wY + static_cast<index_t>(q) * d.dM;
+        for (int k = 0; k < d.dM; ++k) {
+          gwy[k] += g[q] * mNow[off + k];
+          dmr[off + k] += g[q] * wy[k];
+        }
+      }
+      // m_t = κ_m ⊙ m_{t−1} + gain ⊙ Δm,  Δm = ctanh(out)
+      for (int n = 0; n < nM; ++n) vg.gain[n] += dmr[n] * dlt[n];
+      for (int i = 0; i < d.N; ++i) {
+        T* go = grad[d.lMlp].at(r, i);
+        for (int k = 0; k < d.dM; ++k) {
+          const int n = i * d.dM + k;
+          go[k] = dmr[n] * p.gain[n] * ctanh_grad_from_output(dlt[n]);
+        }
+      }
+      // the MLP inputs of step t: h0 = [b_t ; κ_m ⊙ m_{t−1}], act(pre) of the hidden layers
+      T* k = km.row(r);
+      if (mPrev) for (int n = 0; n < nM; ++n) k[n] = p.kappaM[n] * mPrev[n];
+      else std::fill(k, k + nM, T(0));
+      for (int i = 0; i < d.N; ++i) {
+        T* h0 = in[0].at(r, i);
+        std::memcpy(h0, s.b + (s0 + i) * d.dTree, sizeof(T) * d.dTree);
+        std::memcpy(h0 + d.dTree, k + static_cast<index_t>(i) * d.dM, sizeof(T) * d.dM);
+      }
+      for (int l = 0; l < d.lMlp; ++l) {
+        for (int i = 0; i < d.N; ++i)
+          std::memcpy(pre[l].at(r, i), s.pre + (s0 + i) * hid + static_cast<index_t>(l) * d.dMlp, sizeof(T) * d.dMlp);
+        T* h = in[l + 1].row(r);
+        std::memcpy(h, pre[l].row(r), sizeof(T) * pre[l].stride);
+        activate_rows(d.act, h, in[l + 1].stride);
+      }
+    }
+    // MLP backward, layer lMlp … 0
+    for (int l = d.lMlp; l >= 0; --l) {
+      const int nIn = d.layerIn(l), nOut = d.layerOut(l), ld = pad.in[l];
+      RowBuf<T>& dIn = l > 0 ? grad[l - 1] : dh0;  // ∂L/∂ this layer's input (before act')
+      for (int r = 0; r < R; ++r) {
+        T* gb = vg.mlpB[l].data();
+        for (int i = 0; i < d.N; ++i) {
+          const T* go = grad[l].at(r, i);
+          for (int o = 0; o < nOut; ++o) gb[i * nOut + o] += go[o];
+        }
+        std::fill(dIn.row(r), dIn.row(r) + dIn.stride, T(0));
+      }
+      for (int i = 0; i < d.N; ++i) {
         for (int r = 0; r < R; ++r) {
-          if (l == 0) {
-            hIn[r] = S.row(S.h0, r);
-          } else {
-            hIn[r] = hbuf.data() + static_cast<index_t>(r) * S.ld;
-            const T* pre = s.pre + cur[r] * hid + static_cast<index_t>(l - 1) * d.dMlp;
-            for (int q = 0; q < nIn; ++q) hIn[r][q] = activate(d.act, pre[q]);
-          }
-          T* gb = g.mlp.b[l];
-          for (int o = 0; o < nOut; ++o) gb[o] += dA[r][o];
-          std::fill(dH[r], dH[r] + pad.in[l], T(0));
+          gp[r] = grad[l].at(r, i);
+          hp[r] = in[l].at(r, i);
+          dp[r] = dIn.at(r, i);
         }
-        simd::outer(R, nOut, gWpad[l] + static_cast<index_t>(i) * nOut * pad.in[l], pad.in[l], dA, hIn);
-        simd::product(R, nOut, pk.w[l].data() + static_cast<index_t>(i) * nOut * pad.in[l], pad.in[l], dA, dH);
-        if (l > 0) {
-          for (int r = 0; r < R; ++r) {
-            const T* pre = s.pre + cur[r] * hid + static_cast<index_t>(l - 1) * d.dMlp;
-            for (int q = 0; q < nIn; ++q) dH[r][q] *= activate_grad(d.act, pre[q]);
-            // stale values past nIn in dA's next use are never read (reads stop at nOut)
-          }
-        }
-        for (int r = 0; r < R; ++r) std::swap(dA[r], dH[r]);
+        // ∂L/∂W_l += Σ_r ∂L/∂out ⊗ in;  ∂L/∂in = W_lᵀ ∂L/∂out
+        simd::outer(R, nOut, gWpad[l] + static_cast<index_t>(i) * nOut * ld, ld, gp, hp);
+        simd::product(R, nOut, pk.w[l].data() + static_cast<index_t>(i) * nOut * ld, ld, gp, dp);
       }
-      // dA_r = ∂L/∂[b_t ; κ_m ⊙ m_{t−1}]
-      const std::int32_t* src = p.src + static_cast<index_t>(i) * kc;
-      for (int r = 0; r < R; ++r) {
-        const int b = b0 + r;
-        const index_t init = static_cast<index_t>(b) * d.N + i;
-        const T* mPrev = t > 0 ? s.m + (cur[r] - d.stepStride()) * d.dM : (p.m0 ? p.m0 + init * d.dM : nullptr);
-        const T* bPrev = t > 0 ? s.b + (cur[r] - d.stepStride()) * d.dTree : (p.b0 ? p.b0 + init * d.dTree : nullptr);
-        const T* dm = S.dm.data() + static_cast<index_t>(r) * d.dM;
-        const T* dh0 = dA[r];
-        T* dMci = dMc + init * d.dM;
+      if (l > 0)
+        for (int r = 0; r < R; ++r) times_activate_grad(d.act, dIn.row(r), pre[l - 1].row(r), dIn.stride);
+      (void)nIn;
+    }
+    // ∂L/∂[b_t ; κ_m ⊙ m_{t−1}] → ∂L/∂m_{t−1}, ∂L/∂b_t, κ gradients
+    for (int r = 0; r < R; ++r) {
+      const int b = b0 + r;
+      const index_t s0 = d.sample(b, t, 0);
+      const T* mPrev = t > 0 ? s.m + (s0 - d.stepStride()) * d.dM : (p.m0 ? p.m0 + static_cast<index_t>(b) * nM : nullptr);
+      const T* bPrev = t > 0 ? s.b + (s0 - d.stepStride()) * d.dTree : (p.b0 ? p.b0 + static_cast<index_t>(b) * nBr : nullptr);
+      const T* dmr = dm.row(r);
+      T* dMcr = dMc + static_cast<index_t>(b) * nM;
+      T* dBcr = dBc + static_cast<index_t>(b) * nBr;
+      T* dbNow = dbAll + s0 * d.dTree;
+      for (int i = 0; i < d.N; ++i) {
+        const T* dh = dh0.at(r, i);
         for (int k = 0; k < d.dM; ++k) {
-          const T gmk = dh0[d.dTree + k] + dm[k];  // κ_m ⊙ m_{t−1} feeds the MLP and m_t
-          if (mPrev) g.kappaM[k] += gmk * mPrev[k];
-          dMci[k] = gmk * kappaM[k];
+          const int n = i * d.dM + k;
+          const T gmk = dh[d.dTree + k] + dmr[n];  // κ_m ⊙ m_{t−1} feeds the MLP and m_t
+          if (mPrev) vg.kappaM[n] += gmk * mPrev[n];
+          dMcr[n] = gmk * p.kappaM[n];
         }
-        T* dBci = dBc + init * d.dTree;
-        T* dbNow = dbStep + init * d.dTree;
         for (int br = 0; br < d.dTree; ++br) {
-          const T db = dh0[br] + dBci[br];
-          if (bPrev) g.kappaB[br] += db * bPrev[br];
-          dBci[br] = db * kappaB[br];
-          dbNow[br] = db;
-        }
-      }
-      // ∂L/∂w[j] += Σ_r ∂L/∂b_t[⌊j/dBrch⌋]·z_t[src[j]];  ∂L/∂z_t[src[j]] += w[j]·∂L/∂b_t[⌊j/dBrch⌋]
-      // (a scatter: this worker owns its rows, and the neurons of a row run one after another)
-      const T* w = p.w + static_cast<index_t>(i) * kc;
-      for (int br = 0; br < d.dTree; ++br) {
-        T dbr[kMaxRows];
-        for (int r = 0; r < R; ++r) dbr[r] = dbStep[(static_cast<index_t>(b0 + r) * d.N + i) * d.dTree + br];
-        for (int e = 0; e < d.dBrch; ++e) {
-          const int j = br * d.dBrch + e;
-          const std::int32_t sj = src[j];
-          const T wj = w[j];
-          T acc = T(0);
-          for (int r = 0; r < R; ++r) {
-            acc += dbr[r] * S.z[static_cast<index_t>(r) * d.dZ() + sj];
-            S.dz[static_cast<index_t>(r) * d.dZ() + sj] += wj * dbr[r];
-          }
-          g.w[j] += acc;
+          const int n = i * d.dTree + br;
+          const T db = dh[br] + dBcr[n];
+          if (bPrev) vg.kappaB[n] += db * bPrev[n];
+          dBcr[n] = db * p.kappaB[n];
+          dbNow[n] = db;
         }
       }
     }
-    // ∂L/∂z_t: dx[b,t,:] and ∂L/∂y_{t−1} (read by step t−1)
+    // ∂L/∂y_{t−1} = ∂L/∂z_t[dIn …] (read by step t−1) over the synapses reading y;
+    // the x half (dx) and ∂L/∂w come after the scan (synapse_gradients)
     for (int r = 0; r < R; ++r) {
-      const T* dz = S.dz.data() + static_cast<index_t>(r) * d.dZ();
       const int b = b0 + r;
-      std::memcpy(out.dx + (static_cast<index_t>(b) * d.T + t) * d.dIn, dz, sizeof(T) * d.dIn);
-      std::memcpy(dYc + static_cast<index_t>(b) * d.dY(), dz + d.dIn, sizeof(T) * d.dY());
+      T* dyc = dYc + static_cast<index_t>(b) * d.dY();
+      std::fill(dyc, dyc + d.dY(), T(0));
+      ys.scatter_grad(dbAll + d.sample(b, t, 0) * d.dTree, dyc);
     }
   }
+  vg.add_to(d, slot);
+}
+
+// gw[q] += Σ_r db_r[branch of q]·z_r[src[q]] over every synapse q, rows r < RB
+template <class T, int RB>
+ELM_SCALAR_LOOPS void weight_grads_rows(const NetworkDims& d, const std::int32_t* src, const T* const* db,
+                                        const T* const* z, T* gw) {
+  const int nBr = d.N * d.dTree;
+  for (int n = 0; n < nBr; ++n) {
+    const index_t q0 = static_cast<index_t>(n) * d.dBrch;
+    T dbn[RB];
+    for (int r = 0; r < RB; ++r) dbn[r] = db[r][n];
+    for (int e = 0; e < d.dBrch; ++e) {
+      const std::int32_t se = src[q0 + e];
+      T a = gw[q0 + e];
+      for (int r = 0; r < RB; ++r) a += dbn[r] * z[r][se];
+      gw[q0 + e] = a;
+    }
+  }
+}
+template <class T>
+void weight_grads(const NetworkDims& d, int R, const std::int32_t* src, const T* const* db, const T* const* z, T* gw) {
+  switch (R) {
+    case 4: weight_grads_rows<T, 4>(d, src, db, z, gw); break;
+    case 3: weight_grads_rows<T, 3>(d, src, db, z, gw); break;
+    case 2: weight_grads_rows<T, 2>(d, src, db, z, gw); break;
+    default: weight_grads_rows<T, 1>(d, src, db, z, gw); break;
+  }
+}
+
+// After the scan, from ∂L/∂b_t of every (b, t, i) (dbAll): dx[b,t,:] = ∂L/∂z_t[:dIn]
+// and ∂L/∂w[i,j] += Σ_{b,t} ∂L/∂b^i_t[⌊j/dBrch⌋]·z_t[src[i,j]] into the slot of b's
+// block (rows in order, t ascending: the sums do not depend on the thread count).
+template <class T>
+void synapse_gradients(const NetworkDims& d, const NetworkInputs<T>& p, const SynapseHalf<T>& xs,
+                       const NetworkSaved<T>& s, const T* dbAll, T* slots, std::int64_t slotLen, T* dx) {
+  parallel_for(row_blocks(d.B), 1, [&](std::int64_t c0, std::int64_t c1) {
+    std::vector<T> zbuf(static_cast<size_t>(kRowBlock) * d.dZ());
+    std::vector<T> gw(static_cast<size_t>(d.N) * d.kc());
+    const T* z[kRowBlock];
+    const T* db[kRowBlock];
+    for (std::int64_t c = c0; c < c1; ++c) {
+      std::fill(gw.begin(), gw.end(), T(0));
+      const int b0 = static_cast<int>(c) * kRowBlock, R = std::min(kRowBlock, d.B - b0);
+      for (int t = 0; t < d.T; ++t) {
+        for (int r = 0; r < R; ++r) {
+          const int b = b0 + r;
+          const index_t row = static_cast<index_t>(b) * d.T + t;
+          db[r] = dbAll + d.sample(b, t, 0) * d.dTree;
+          // z_t = [x_t ; y_{t−1}]
+          T* zr = zbuf.data() + static_cast<index_t>(r) * d.dZ();
+          std::memcpy(zr, p.x + row * d.dIn, sizeof(T) * d.dIn);
+          const T* yp = y_prev(d, p, s.y, b, t);
+          if (yp) std::memcpy(zr + d.dIn, yp, sizeof(T) * d.dY());
+          else std::fill(zr + d.dIn, zr + d.dZ(), T(0));
+          z[r] = zr;
+          T* dxr = dx + row * d.dIn;
+          std::fill(dxr, dxr + d.dIn, T(0));
+          xs.scatter_grad(db[r], dxr);
+        }
+        weight_grads(d, R, p.src, db, z, gw.data());
+      }
+      T* slot = slots + c * slotLen;
+      for (int i = 0; i < d.N; ++i) {
+        T* g = network_grad_slot(d, slot, i).w;
+        for (int j = 0; j < d.kc(); ++j) g[j] += gw[static_cast<index_t>(i) * d.kc() + j];
+      }
+    }
+  });
 }
 
 }  // namespace
@@ -378,16 +621,14 @@ void elm_network_forward(const NetworkDims& d, const NetworkInputs<T>& p, T* y, 
   const NetworkSaved<T> s = network_saved_views(d, saved, y);
   const LayerPads<T> pad(d);
   const PackedMlp<T> pk(d, p, pad, /*transpose=*/true);
+  const SynapseHalf<T> xs(d, p, false), ys(d, p, true);
   timer.mark("pack");
-  const Chunks ch = batch_chunks(d.B);
-  parallel_for(ch.count, 1, [&](std::int64_t c0, std::int64_t c1) {
+  x_branch_sums(d, p, xs, s);
+  timer.mark("x synapses");
+  parallel_for(row_blocks(d.B), 1, [&](std::int64_t c0, std::int64_t c1) {
     for (std::int64_t c = c0; c < c1; ++c) {
-      const int cb0 = static_cast<int>(c) * ch.rows, cb1 = std::min(d.B, cb0 + ch.rows);
-      for (int b0 = cb0; b0 < cb1; b0 += kMaxRows) {
-        const int R = std::min(kMaxRows, cb1 - b0);
-        ChunkScratch<T> S(d, pad, R);
-        forward_rows(d, p, pk, pad, s, b0, R, S);
-      }
+      const int b0 = static_cast<int>(c) * kRowBlock, R = std::min(kRowBlock, d.B - b0);
+      forward_rows(d, p, pk, pad, ys, s, b0, R);
     }
   });
   timer.mark("recurrence");
@@ -400,9 +641,9 @@ void elm_network_backward(const NetworkDims& d, const NetworkInputs<T>& p, const
                           const T* dY, const T* dBT, const T* dMT, const T* dYT, const NetworkGradOut<T>& out) {
   PhaseTimer timer("backward");
   const NetworkSaved<T> s = network_saved_views(d, const_cast<T*>(saved), const_cast<T*>(y));
-  const Chunks ch = batch_chunks(d.B);
+  const int nBlocks = row_blocks(d.B);
   const std::int64_t slotLen = d.slotLength();
-  std::vector<T> slots(static_cast<size_t>(ch.count * slotLen), T(0));
+  std::vector<T> slots(static_cast<size_t>(nBlocks * slotLen), T(0));
   const std::int64_t nB = static_cast<std::int64_t>(d.B) * d.N * d.dTree;
   const std::int64_t nM = static_cast<std::int64_t>(d.B) * d.N * d.dM;
   const std::int64_t nY = static_cast<std::int64_t>(d.B) * d.dY();
@@ -410,26 +651,24 @@ void elm_network_backward(const NetworkDims& d, const NetworkInputs<T>& p, const
   if (dBT) std::memcpy(out.dB0, dBT, sizeof(T) * nB); else std::fill(out.dB0, out.dB0 + nB, T(0));
   if (dMT) std::memcpy(out.dM0, dMT, sizeof(T) * nM); else std::fill(out.dM0, out.dM0 + nM, T(0));
   if (dYT) std::memcpy(out.dY0, dYT, sizeof(T) * nY); else std::fill(out.dY0, out.dY0 + nY, T(0));
-  std::vector<T> dbStep(static_cast<size_t>(nB), T(0));
+  // ∂L/∂b_t for every (b, t, i), [T,B,N,dTree] like s.b: the input gradients are gathered from it
+  std::vector<T> dbAll = buffer_cache<T>().take(static_cast<size_t>(nB) * d.T);
   const LayerPads<T> pad(d);
   const PackedMlp<T> pk(d, p, pad, /*transpose=*/false);
+  const SynapseHalf<T> xs(d, p, false), ys(d, p, true);
   timer.mark("setup");
-  parallel_for(ch.count, 1, [&](std::int64_t c0, std::int64_t c1) {
+  parallel_for(nBlocks, 1, [&](std::int64_t c0, std::int64_t c1) {
     for (std::int64_t c = c0; c < c1; ++c) {
       T* slot = slots.data() + c * slotLen;
-      // this chunk's MLP weight gradients, padded like the packed weights; added into its slot at the end
+      // this block's MLP weight gradients, padded like the packed weights; added into its slot at the end
       std::vector<T> gW[kMaxMlpLayers];
       T* gWp[kMaxMlpLayers] = {};
       for (int l = 0; l <= d.lMlp; ++l) {
         gW[l].assign(static_cast<size_t>(d.N) * d.layerOut(l) * pad.in[l], T(0));
         gWp[l] = gW[l].data();
       }
-      const int cb0 = static_cast<int>(c) * ch.rows, cb1 = std::min(d.B, cb0 + ch.rows);
-      for (int b0 = cb0; b0 < cb1; b0 += kMaxRows) {
-        const int R = std::min(kMaxRows, cb1 - b0);
-        ChunkScratch<T> S(d, pad, R);
-        backward_rows(d, p, pk, pad, s, dY, slot, gWp, dbStep.data(), out, b0, R, S);
-      }
+      const int b0 = static_cast<int>(c) * kRowBlock, R = std::min(kRowBlock, d.B - b0);
+      backward_rows(d, p, pk, pad, ys, s, dY, slot, gWp, dbAll.data(), out, b0, R);
       for (int i = 0; i < d.N; ++i) {
         const NetworkGradSlot<T> g = network_grad_slot(d, slot, i);
         for (int l = 0; l <= d.lMlp; ++l) {
@@ -442,9 +681,12 @@ void elm_network_backward(const NetworkDims& d, const NetworkInputs<T>& p, const
     }
   });
   timer.mark("recurrence");
-  // sum the slots into slot 0, in parallel over parameters
+  synapse_gradients(d, p, xs, s, dbAll.data(), slots.data(), slotLen, out.dx);
+  buffer_cache<T>().give(std::move(dbAll));
+  timer.mark("synapse grads");
+  // sum the slots into slot 0 in block order, in parallel over parameters
   parallel_for(slotLen, 4096, [&](std::int64_t q0, std::int64_t q1) {
-    for (int c = 1; c < ch.count; ++c) {
+    for (int c = 1; c < nBlocks; ++c) {
       const T* src = slots.data() + c * slotLen;
       for (std::int64_t q = q0; q < q1; ++q) slots[q] += src[q];
     }
