@@ -235,6 +235,13 @@ const T* y_prev(const NetworkDims& d, const NetworkInputs<T>& p, const T* y, int
   return t > 0 ? y + (row - 1) * d.dY() : (p.y0 ? p.y0 + static_cast<index_t>(b) * d.dY() : nullptr);
 }
 
+// Short copies (one neuron's slice) as a plain loop: inlined and vectorised, where
+// std::memcpy of a run-time length is a library call per slice.
+template <class T>
+inline void copy_n(T* __restrict dst, const T* __restrict src, int n) {
+  for (int q = 0; q < n; ++q) dst[q] = src[q];
+}
+
 // Elementwise helpers over a whole row (all neurons at once): the branch on the
 // activation is outside the loop, so each loop vectorises.
 template <class T>
@@ -328,7 +335,7 @@ void forward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const PackedM
         const T* W = pk.w[l].data() + static_cast<index_t>(i) * nIn * ld;
         for (int r = 0; r < R; ++r) {
           acc[r] = act[l].at(r, i);
-          std::memcpy(acc[r], bias, sizeof(T) * nOut);
+          copy_n(acc[r], bias, nOut);
         }
         if (l == 0) {  // the input [b_t ; κ_m ⊙ m_{t−1}] in two parts, summed in input order
           for (int r = 0; r < R; ++r) a[r] = bRow[r] + static_cast<index_t>(i) * d.dTree;
@@ -346,7 +353,7 @@ void forward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const PackedM
           // the post region of `saved` stays untouched (never paged in)
           const index_t s0 = d.sample(b0 + r, t, 0);
           for (int i = 0; i < d.N; ++i)
-            std::memcpy(s.pre + (s0 + i) * hid + static_cast<index_t>(l) * d.dMlp, act[l].at(r, i), sizeof(T) * nOut);
+            copy_n(s.pre + (s0 + i) * hid + static_cast<index_t>(l) * d.dMlp, act[l].at(r, i), nOut);
           activate_rows(d.act, act[l].row(r), act[l].stride);  // act(0) = 0 in the padding
         }
       }
@@ -469,12 +476,12 @@ void backward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const Packed
       else std::fill(k, k + nM, T(0));
       for (int i = 0; i < d.N; ++i) {
         T* h0 = in[0].at(r, i);
-        std::memcpy(h0, s.b + (s0 + i) * d.dTree, sizeof(T) * d.dTree);
-        std::memcpy(h0 + d.dTree, k + static_cast<index_t>(i) * d.dM, sizeof(T) * d.dM);
+        copy_n(h0, s.b + (s0 + i) * d.dTree, d.dTree);
+        copy_n(h0 + d.dTree, k + static_cast<index_t>(i) * d.dM, d.dM);
       }
       for (int l = 0; l < d.lMlp; ++l) {
         for (int i = 0; i < d.N; ++i)
-          std::memcpy(pre[l].at(r, i), s.pre + (s0 + i) * hid + static_cast<index_t>(l) * d.dMlp, sizeof(T) * d.dMlp);
+          copy_n(pre[l].at(r, i), s.pre + (s0 + i) * hid + static_cast<index_t>(l) * d.dMlp, d.dMlp);
         T* h = in[l + 1].row(r);
         std::memcpy(h, pre[l].row(r), sizeof(T) * pre[l].stride);
         activate_rows(d.act, h, in[l + 1].stride);

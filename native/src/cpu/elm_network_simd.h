@@ -7,6 +7,9 @@
 #pragma once
 #include <cstdint>
 #include <cstring>
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
 
 namespace elm::cpu::simd {
 
@@ -26,11 +29,19 @@ template <class T>
 inline void store(T* p, typename V<T>::type v) {
   std::memcpy(p, &v, sizeof(v));
 }
+// x in every lane: one broadcast (from memory when x is a load). The portable
+// spelling {} + x is an add before the broadcast (0 + (−0) = +0, so it is not
+// folded without -ffast-math), and a lane loop becomes 16 masked inserts.
+#if defined(__AVX512F__)
+inline V<float>::type splat(float x) { return (V<float>::type)_mm512_set1_ps(x); }
+inline V<double>::type splat(double x) { return (V<double>::type)_mm512_set1_pd(x); }
+#else
 template <class T>
 inline typename V<T>::type splat(T x) {
   typename V<T>::type v = {};
   return v + x;
 }
+#endif
 
 inline int pad_to(int n, int L) { return (n + L - 1) / L * L; }
 
