@@ -84,6 +84,8 @@ class PhaseTimer {
 // block owns a gradient slot, and the slots are summed in block order, so the
 // results do not depend on the thread count.
 constexpr int kRowBlock = 4;
+// Steps whose MLP weight gradients are taken together in the backward scan.
+constexpr int kGradSteps = 8;
 int row_blocks(int B) { return (B + kRowBlock - 1) / kRowBlock; }
 
 // The synapse loops read z through an index: vectorised, they become AVX-512
@@ -150,9 +152,25 @@ struct SynapseHalf {
   // compact list (the padding above would chain every add through g[0])
   std::vector<std::int32_t> listSrc, listBranch;
   std::vector<T> listW;
-  ELM_SCALAR_LOOPS void scatter_grad(const T* db, T* g) const {
+  template <int RB>
+  ELM_SCALAR_LOOPS void scatter_grad_rows(const T* const* db, T* const* g) const {
     const index_t n = static_cast<index_t>(listW.size());
-    for (index_t e = 0; e < n; ++e) g[listSrc[e]] += listW[e] * db[listBranch[e]];
+    for (index_t e = 0; e < n; ++e) {
+      const std::int32_t se = listSrc[e], be = listBranch[e];
+      const T we = listW[e];
+      for (int r = 0; r < RB; ++r) g[r][se] += we * db[r][be];
+    }
+  }
+  // for R rows together (the list entries are loaded once for the rows)
+  void scatter_grad(int R, const T* const* db, T* const* g) const {
+    for (int r0 = 0; r0 < R; r0 += 4) {
+      switch (std::min(4, R - r0)) {
+        case 4: scatter_grad_rows<4>(db + r0, g + r0); break;
+        case 3: scatter_grad_rows<3>(db + r0, g + r0); break;
+        case 2: scatter_grad_rows<2>(db + r0, g + r0); break;
+        default: scatter_grad_rows<1>(db + r0, g + r0); break;
+      }
+    }
   }
 };
 
@@ -242,6 +260,17 @@ inline void copy_n(T* __restrict dst, const T* __restrict src, int n) {
   for (int q = 0; q < n; ++q) dst[q] = src[q];
 }
 
+// The scans walk the saved sequences one step at a time: a row block's slice of one
+// step is contiguous but the next step is B·N samples away (the hardware
+// prefetchers do not cross to it), so the next step's slices are prefetched.
+template <class T>
+inline void prefetch(const T* p, index_t n, bool write) {
+  const char* c = reinterpret_cast<const char*>(p);
+  const index_t bytes = n * static_cast<index_t>(sizeof(T));
+  if (write) for (index_t q = 0; q < bytes; q += 64) __builtin_prefetch(c + q, 1);
+  else for (index_t q = 0; q < bytes; q += 64) __builtin_prefetch(c + q, 0);
+}
+
 // Elementwise helpers over a whole row (all neurons at once): the branch on the
 // activation is outside the loop, so each loop vectorises.
 template <class T>
@@ -309,6 +338,13 @@ void forward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const PackedM
   const T* yPrev[kRowBlock];
   const T* bPrevs[kRowBlock];
   for (int t = 0; t < d.T; ++t) {
+    if (t + 1 < d.T) {  // step t+1's slices (R rows are contiguous)
+      const index_t s1 = d.sample(b0, t + 1, 0), n = static_cast<index_t>(R) * d.N;
+      prefetch(s.b + s1 * d.dTree, n * d.dTree, true);
+      prefetch(s.m + s1 * d.dM, n * d.dM, true);
+      prefetch(s.deltaM + s1 * d.dM, n * d.dM, true);
+      prefetch(s.pre + s1 * hid, n * hid, true);
+    }
     // b_t = κ_b ⊙ b_{t−1} + branch_sum(w ⊙ z_t[src])   (ELM_SPEC §4); s.b holds the x half
     for (int r = 0; r < R; ++r) {
       const int b = b0 + r;
@@ -422,21 +458,36 @@ void backward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const Packed
   VectorGrads<T> vg(d);
   // km: κ_m ⊙ m_{t−1}; dm: ∂L/∂m_t; grad[l]: ∂L/∂ layer l's output (pre-activation);
   // in[l]: layer l's input (h0 = [b_t ; κ_m ⊙ m_{t−1}] for l = 0, act(pre) above);
-  // pre[l]: the saved pre-activations of layer l (l < lMlp), padded; dh0: ∂L/∂h0
+  // pre[l]: the saved pre-activations of layer l (l < lMlp), padded; dh0: ∂L/∂h0.
+  // grad and in keep kGradSteps steps (rows kk·R + r): the MLP weight gradients are
+  // taken once per kGradSteps steps over all their samples (simd::outer_many, the
+  // gradient tile held in registers) instead of a read-modify-write per step.
   RowBuf<T> km, dm, gy, dh0, grad[kMaxMlpLayers], in[kMaxMlpLayers], pre[kMaxMlpLayers];
   km.init(R, d.N, d.dM);
   dm.init(R, d.N, d.dM);
   gy.init(R, d.N, d.dAxon);
   dh0.init(R, d.N, pad.in[0]);
   for (int l = 0; l <= d.lMlp; ++l) {
-    grad[l].init(R, d.N, pad.out[l]);
-    in[l].init(R, d.N, pad.in[l]);
+    grad[l].init(R * kGradSteps, d.N, pad.out[l]);
+    in[l].init(R * kGradSteps, d.N, pad.in[l]);
     if (l < d.lMlp) pre[l].init(R, d.N, pad.out[l]);
   }
-  T* gp[kRowBlock];
-  T* hp[kRowBlock];
+  T* gp[kRowBlock * kGradSteps];
+  T* hp[kRowBlock * kGradSteps];
   T* dp[kRowBlock];
   for (int t = d.T - 1; t >= 0; --t) {
+    const int kk = (d.T - 1 - t) % kGradSteps, base = kk * R;  // this step's rows in grad, in
+    if (t >= 1) {  // step t−1's slices (R rows are contiguous), and m_{t−2}, b_{t−2}
+      const index_t s1 = d.sample(b0, t - 1, 0), n = static_cast<index_t>(R) * d.N;
+      prefetch(s.deltaM + s1 * d.dM, n * d.dM, false);
+      prefetch(s.pre + s1 * hid, n * hid, false);
+      prefetch(dbAll + s1 * d.dTree, n * d.dTree, true);
+      if (t >= 2) {
+        prefetch(s.m + (s1 - d.stepStride()) * d.dM, n * d.dM, false);
+        prefetch(s.b + (s1 - d.stepStride()) * d.dTree, n * d.dTree, false);
+      }
+      for (int r = 0; r < R; ++r) prefetch(dY + (static_cast<index_t>(b0 + r) * d.T + t - 1) * d.dY(), d.dY(), false);
+    }
     for (int r = 0; r < R; ++r) {
       const int b = b0 + r;
       const index_t row = static_cast<index_t>(b) * d.T + t;
@@ -464,7 +515,7 @@ void backward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const Packed
       // m_t = κ_m ⊙ m_{t−1} + gain ⊙ Δm,  Δm = ctanh(out)
       for (int n = 0; n < nM; ++n) vg.gain[n] += dmr[n] * dlt[n];
       for (int i = 0; i < d.N; ++i) {
-        T* go = grad[d.lMlp].at(r, i);
+        T* go = grad[d.lMlp].at(base + r, i);
         for (int k = 0; k < d.dM; ++k) {
           const int n = i * d.dM + k;
           go[k] = dmr[n] * p.gain[n] * ctanh_grad_from_output(dlt[n]);
@@ -475,14 +526,14 @@ void backward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const Packed
       if (mPrev) for (int n = 0; n < nM; ++n) k[n] = p.kappaM[n] * mPrev[n];
       else std::fill(k, k + nM, T(0));
       for (int i = 0; i < d.N; ++i) {
-        T* h0 = in[0].at(r, i);
+        T* h0 = in[0].at(base + r, i);
         copy_n(h0, s.b + (s0 + i) * d.dTree, d.dTree);
         copy_n(h0 + d.dTree, k + static_cast<index_t>(i) * d.dM, d.dM);
       }
       for (int l = 0; l < d.lMlp; ++l) {
         for (int i = 0; i < d.N; ++i)
           copy_n(pre[l].at(r, i), s.pre + (s0 + i) * hid + static_cast<index_t>(l) * d.dMlp, d.dMlp);
-        T* h = in[l + 1].row(r);
+        T* h = in[l + 1].row(base + r);
         std::memcpy(h, pre[l].row(r), sizeof(T) * pre[l].stride);
         activate_rows(d.act, h, in[l + 1].stride);
       }
@@ -491,27 +542,40 @@ void backward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const Packed
     for (int l = d.lMlp; l >= 0; --l) {
       const int nIn = d.layerIn(l), nOut = d.layerOut(l), ld = pad.in[l];
       RowBuf<T>& dIn = l > 0 ? grad[l - 1] : dh0;  // ∂L/∂ this layer's input (before act')
+      const int dInBase = l > 0 ? base : 0;
       for (int r = 0; r < R; ++r) {
         T* gb = vg.mlpB[l].data();
         for (int i = 0; i < d.N; ++i) {
-          const T* go = grad[l].at(r, i);
+          const T* go = grad[l].at(base + r, i);
           for (int o = 0; o < nOut; ++o) gb[i * nOut + o] += go[o];
         }
-        std::fill(dIn.row(r), dIn.row(r) + dIn.stride, T(0));
+        std::fill(dIn.row(dInBase + r), dIn.row(dInBase + r) + dIn.stride, T(0));
       }
       for (int i = 0; i < d.N; ++i) {
         for (int r = 0; r < R; ++r) {
-          gp[r] = grad[l].at(r, i);
-          hp[r] = in[l].at(r, i);
-          dp[r] = dIn.at(r, i);
+          gp[r] = grad[l].at(base + r, i);
+          dp[r] = dIn.at(dInBase + r, i);
         }
-        // ∂L/∂W_l += Σ_r ∂L/∂out ⊗ in;  ∂L/∂in = W_lᵀ ∂L/∂out
-        simd::outer(R, nOut, gWpad[l] + static_cast<index_t>(i) * nOut * ld, ld, gp, hp);
+        // ∂L/∂in = W_lᵀ ∂L/∂out
         simd::product(R, nOut, pk.w[l].data() + static_cast<index_t>(i) * nOut * ld, ld, gp, dp);
       }
       if (l > 0)
-        for (int r = 0; r < R; ++r) times_activate_grad(d.act, dIn.row(r), pre[l - 1].row(r), dIn.stride);
+        for (int r = 0; r < R; ++r) times_activate_grad(d.act, dIn.row(dInBase + r), pre[l - 1].row(r), dIn.stride);
       (void)nIn;
+    }
+    // ∂L/∂W_l += Σ ∂L/∂out ⊗ in over the samples of the last kGradSteps steps (t descending, rows ascending)
+    if (kk == kGradSteps - 1 || t == 0) {
+      const int K = (kk + 1) * R;
+      for (int l = 0; l <= d.lMlp; ++l) {
+        const int nOut = d.layerOut(l), ld = pad.in[l];
+        for (int i = 0; i < d.N; ++i) {
+          for (int q = 0; q < K; ++q) {
+            gp[q] = grad[l].at(q, i);
+            hp[q] = in[l].at(q, i);
+          }
+          simd::outer_many(K, nOut, gWpad[l] + static_cast<index_t>(i) * nOut * ld, ld, gp, hp);
+        }
+      }
     }
     // ∂L/∂[b_t ; κ_m ⊙ m_{t−1}] → ∂L/∂m_{t−1}, ∂L/∂b_t, κ gradients
     for (int r = 0; r < R; ++r) {
@@ -542,11 +606,15 @@ void backward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const Packed
     }
     // ∂L/∂y_{t−1} = ∂L/∂z_t[dIn …] (read by step t−1) over the synapses reading y;
     // the x half (dx) and ∂L/∂w come after the scan (synapse_gradients)
-    for (int r = 0; r < R; ++r) {
-      const int b = b0 + r;
-      T* dyc = dYc + static_cast<index_t>(b) * d.dY();
-      std::fill(dyc, dyc + d.dY(), T(0));
-      ys.scatter_grad(dbAll + d.sample(b, t, 0) * d.dTree, dyc);
+    {
+      const T* db[kRowBlock];
+      T* dyc[kRowBlock];
+      for (int r = 0; r < R; ++r) {
+        db[r] = dbAll + d.sample(b0 + r, t, 0) * d.dTree;
+        dyc[r] = dYc + static_cast<index_t>(b0 + r) * d.dY();
+        std::fill(dyc[r], dyc[r] + d.dY(), T(0));
+      }
+      ys.scatter_grad(R, db, dyc);
     }
   }
   vg.add_to(d, slot);
@@ -590,6 +658,7 @@ void synapse_gradients(const NetworkDims& d, const NetworkInputs<T>& p, const Sy
     std::vector<T> gw(static_cast<size_t>(d.N) * d.kc());
     const T* z[kRowBlock];
     const T* db[kRowBlock];
+    T* dxr[kRowBlock];
     for (std::int64_t c = c0; c < c1; ++c) {
       std::fill(gw.begin(), gw.end(), T(0));
       const int b0 = static_cast<int>(c) * kRowBlock, R = std::min(kRowBlock, d.B - b0);
@@ -605,10 +674,10 @@ void synapse_gradients(const NetworkDims& d, const NetworkInputs<T>& p, const Sy
           if (yp) std::memcpy(zr + d.dIn, yp, sizeof(T) * d.dY());
           else std::fill(zr + d.dIn, zr + d.dZ(), T(0));
           z[r] = zr;
-          T* dxr = dx + row * d.dIn;
-          std::fill(dxr, dxr + d.dIn, T(0));
-          xs.scatter_grad(db[r], dxr);
+          dxr[r] = dx + row * d.dIn;
+          std::fill(dxr[r], dxr[r] + d.dIn, T(0));
         }
+        xs.scatter_grad(R, db, dxr);
         weight_grads(d, R, p.src, db, z, gw.data());
       }
       T* slot = slots + c * slotLen;
