@@ -271,6 +271,21 @@ inline void prefetch(const T* p, index_t n, bool write) {
   else for (index_t q = 0; q < bytes; q += 64) __builtin_prefetch(c + q, 0);
 }
 
+// Elementwise kernels on non-overlapping arrays (restrict: vectorised without
+// run-time overlap checks).
+template <class T>
+inline void add_scaled(T* __restrict y, const T* __restrict x, T a, int n) {  // y += a·x
+  for (int q = 0; q < n; ++q) y[q] += a * x[q];
+}
+template <class T>
+inline void add_prod(T* __restrict y, const T* __restrict a, const T* __restrict b, int n) {  // y += a ⊙ b
+  for (int q = 0; q < n; ++q) y[q] += a[q] * b[q];
+}
+template <class T>
+inline void add_to(T* __restrict y, const T* __restrict x, int n) {  // y += x
+  for (int q = 0; q < n; ++q) y[q] += x[q];
+}
+
 // Elementwise helpers over a whole row (all neurons at once): the branch on the
 // activation is outside the loop, so each loop vectorises.
 template <class T>
@@ -505,21 +520,17 @@ void backward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const Packed
       std::memcpy(dmr, dMc + static_cast<index_t>(b) * nM, sizeof(T) * nM);
       for (int q = 0; q < d.dY(); ++q) {  // q = i·dAxon + a
         const index_t off = static_cast<index_t>(q / d.dAxon) * d.dM;
-        T* gwy = vg.wY.data() + static_cast<index_t>(q) * d.dM;
-        const T* wy = p.wY + static_cast<index_t>(q) * d.dM;
-        for (int k = 0; k < d.dM; ++k) {
-          gwy[k] += g[q] * mNow[off + k];
-          dmr[off + k] += g[q] * wy[k];
-        }
+        add_scaled(vg.wY.data() + static_cast<index_t>(q) * d.dM, mNow + off, g[q], d.dM);
+        add_scaled(dmr + off, p.wY + static_cast<index_t>(q) * d.dM, g[q], d.dM);
       }
       // m_t = κ_m ⊙ m_{t−1} + gain ⊙ Δm,  Δm = ctanh(out)
-      for (int n = 0; n < nM; ++n) vg.gain[n] += dmr[n] * dlt[n];
+      add_prod(vg.gain.data(), dmr, dlt, nM);
       for (int i = 0; i < d.N; ++i) {
-        T* go = grad[d.lMlp].at(base + r, i);
-        for (int k = 0; k < d.dM; ++k) {
-          const int n = i * d.dM + k;
-          go[k] = dmr[n] * p.gain[n] * ctanh_grad_from_output(dlt[n]);
-        }
+        T* __restrict go = grad[d.lMlp].at(base + r, i);
+        const T* __restrict dmi = dmr + static_cast<index_t>(i) * d.dM;
+        const T* __restrict gi = p.gain + static_cast<index_t>(i) * d.dM;
+        const T* __restrict di = dlt + static_cast<index_t>(i) * d.dM;
+        for (int k = 0; k < d.dM; ++k) go[k] = dmi[k] * gi[k] * ctanh_grad_from_output(di[k]);
       }
       // the MLP inputs of step t: h0 = [b_t ; κ_m ⊙ m_{t−1}], act(pre) of the hidden layers
       T* k = km.row(r);
@@ -543,14 +554,7 @@ void backward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const Packed
       const int nIn = d.layerIn(l), nOut = d.layerOut(l), ld = pad.in[l];
       RowBuf<T>& dIn = l > 0 ? grad[l - 1] : dh0;  // ∂L/∂ this layer's input (before act')
       const int dInBase = l > 0 ? base : 0;
-      for (int r = 0; r < R; ++r) {
-        T* gb = vg.mlpB[l].data();
-        for (int i = 0; i < d.N; ++i) {
-          const T* go = grad[l].at(base + r, i);
-          for (int o = 0; o < nOut; ++o) gb[i * nOut + o] += go[o];
-        }
-        std::fill(dIn.row(dInBase + r), dIn.row(dInBase + r) + dIn.stride, T(0));
-      }
+      for (int r = 0; r < R; ++r) std::fill(dIn.row(dInBase + r), dIn.row(dInBase + r) + dIn.stride, T(0));
       for (int i = 0; i < d.N; ++i) {
         for (int r = 0; r < R; ++r) {
           gp[r] = grad[l].at(base + r, i);
@@ -574,6 +578,8 @@ void backward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const Packed
             hp[q] = in[l].at(q, i);
           }
           simd::outer_many(K, nOut, gWpad[l] + static_cast<index_t>(i) * nOut * ld, ld, gp, hp);
+          T* gb = vg.mlpB[l].data() + static_cast<index_t>(i) * nOut;  // ∂L/∂b_l += Σ ∂L/∂out
+          for (int q = 0; q < K; ++q) add_to(gb, gp[q], nOut);
         }
       }
     }
@@ -587,22 +593,21 @@ void backward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const Packed
       T* dMcr = dMc + static_cast<index_t>(b) * nM;
       T* dBcr = dBc + static_cast<index_t>(b) * nBr;
       T* dbNow = dbAll + s0 * d.dTree;
+      // gmk = ∂L/∂(κ_m ⊙ m_{t−1}): it feeds the MLP input and m_t; db = ∂L/∂b_t (total)
+      T* __restrict gmk = km.row(r);  // (κ_m ⊙ m_{t−1} itself is no longer needed)
       for (int i = 0; i < d.N; ++i) {
-        const T* dh = dh0.at(r, i);
-        for (int k = 0; k < d.dM; ++k) {
-          const int n = i * d.dM + k;
-          const T gmk = dh[d.dTree + k] + dmr[n];  // κ_m ⊙ m_{t−1} feeds the MLP and m_t
-          if (mPrev) vg.kappaM[n] += gmk * mPrev[n];
-          dMcr[n] = gmk * p.kappaM[n];
-        }
-        for (int br = 0; br < d.dTree; ++br) {
-          const int n = i * d.dTree + br;
-          const T db = dh[br] + dBcr[n];
-          if (bPrev) vg.kappaB[n] += db * bPrev[n];
-          dBcr[n] = db * p.kappaB[n];
-          dbNow[n] = db;
-        }
+        const T* __restrict dh = dh0.at(r, i);
+        T* __restrict gi = gmk + static_cast<index_t>(i) * d.dM;
+        const T* __restrict dmi = dmr + static_cast<index_t>(i) * d.dM;
+        for (int k = 0; k < d.dM; ++k) gi[k] = dh[d.dTree + k] + dmi[k];
+        T* __restrict dbi = dbNow + static_cast<index_t>(i) * d.dTree;
+        const T* __restrict dbc = dBcr + static_cast<index_t>(i) * d.dTree;
+        for (int br = 0; br < d.dTree; ++br) dbi[br] = dh[br] + dbc[br];
       }
+      if (mPrev) add_prod(vg.kappaM.data(), gmk, mPrev, nM);
+      for (int n = 0; n < nM; ++n) dMcr[n] = gmk[n] * p.kappaM[n];
+      if (bPrev) add_prod(vg.kappaB.data(), static_cast<const T*>(dbNow), bPrev, nBr);
+      for (int n = 0; n < nBr; ++n) dBcr[n] = dbNow[n] * p.kappaB[n];
     }
     // ∂L/∂y_{t−1} = ∂L/∂z_t[dIn …] (read by step t−1) over the synapses reading y;
     // the x half (dx) and ∂L/∂w come after the scan (synapse_gradients)
