@@ -33,6 +33,10 @@ double exp(double) __attribute__((simd("notinbranch")));
 
 #include <time.h>
 
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -271,6 +275,30 @@ inline void prefetch(const T* p, index_t n, bool write) {
   else for (index_t q = 0; q < bytes; q += 64) __builtin_prefetch(c + q, 0);
 }
 
+// The forward writes the saved sequences once and reads them only in the backward
+// (a step's own m_t is kept in a row buffer for step t+1): streaming stores skip
+// reading each line into the cache before writing it (half the memory traffic).
+template <class T>
+inline void stream_copy(T* dst, const T* src, index_t n) {
+#if defined(__AVX512F__)
+  constexpr index_t L = 64 / sizeof(T);
+  index_t q = 0;
+  for (; q < n && (reinterpret_cast<std::uintptr_t>(dst + q) & 63) != 0; ++q) dst[q] = src[q];
+  for (; q + L <= n; q += L) {
+    if constexpr (sizeof(T) == 4) _mm512_stream_ps(reinterpret_cast<float*>(dst + q), _mm512_loadu_ps(src + q));
+    else _mm512_stream_pd(reinterpret_cast<double*>(dst + q), _mm512_loadu_pd(src + q));
+  }
+  for (; q < n; ++q) dst[q] = src[q];
+#else
+  std::memcpy(dst, src, sizeof(T) * static_cast<size_t>(n));
+#endif
+}
+inline void stream_fence() {
+#if defined(__AVX512F__)
+  _mm_sfence();
+#endif
+}
+
 // Elementwise kernels on non-overlapping arrays (restrict: vectorised without
 // run-time overlap checks).
 template <class T>
@@ -294,7 +322,12 @@ void activate_rows(Activation a, T* x, index_t n) {
   else for (index_t q = 0; q < n; ++q) x[q] = silu(x[q]);
 }
 template <class T>
-void times_activate_grad(Activation a, T* g, const T* pre, index_t n) {
+void activate_rows(Activation a, T* __restrict y, const T* __restrict x, index_t n) {
+  if (a == Activation::relu) for (index_t q = 0; q < n; ++q) y[q] = relu(x[q]);
+  else for (index_t q = 0; q < n; ++q) y[q] = silu(x[q]);
+}
+template <class T>
+void times_activate_grad(Activation a, T* __restrict g, const T* __restrict pre, index_t n) {
   if (a == Activation::relu) for (index_t q = 0; q < n; ++q) g[q] *= relu_grad(pre[q]);
   else for (index_t q = 0; q < n; ++q) g[q] *= silu_grad(pre[q]);
 }
@@ -344,9 +377,15 @@ template <class T>
 void forward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const PackedMlp<T>& pk, const LayerPads<T>& pad,
                   const SynapseHalf<T>& ys, const NetworkSaved<T>& s, int b0, int R) {
   const int hid = d.hidden(), nBr = d.N * d.dTree, nM = d.N * d.dM;
-  RowBuf<T> km, act[kMaxMlpLayers];
+  // km: κ_m ⊙ m_{t−1}; act[l]: layer l's output; preRow, dltRow, mRow: step t's pre, Δm,
+  // m_t of the R rows in the saved layout (streamed out); mLast: m_{t−1}
+  RowBuf<T> km, act[kMaxMlpLayers], preRow, dltRow, mRow, mLast;
   km.init(R, d.N, d.dM);
   for (int l = 0; l <= d.lMlp; ++l) act[l].init(R, d.N, pad.out[l]);
+  preRow.init(R, d.N, hid);
+  dltRow.init(R, d.N, d.dM);
+  mRow.init(R, d.N, d.dM);
+  mLast.init(R, d.N, d.dM);
   T* a[kRowBlock];
   T* acc[kRowBlock];
   T* bRow[kRowBlock];
@@ -356,9 +395,6 @@ void forward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const PackedM
     if (t + 1 < d.T) {  // step t+1's slices (R rows are contiguous)
       const index_t s1 = d.sample(b0, t + 1, 0), n = static_cast<index_t>(R) * d.N;
       prefetch(s.b + s1 * d.dTree, n * d.dTree, true);
-      prefetch(s.m + s1 * d.dM, n * d.dM, true);
-      prefetch(s.deltaM + s1 * d.dM, n * d.dM, true);
-      prefetch(s.pre + s1 * hid, n * hid, true);
     }
     // b_t = κ_b ⊙ b_{t−1} + branch_sum(w ⊙ z_t[src])   (ELM_SPEC §4); s.b holds the x half
     for (int r = 0; r < R; ++r) {
@@ -367,7 +403,7 @@ void forward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const PackedM
       bRow[r] = s.b + s0 * d.dTree;
       const T* bPrev = t > 0 ? bRow[r] - d.stepStride() * d.dTree
                              : (p.b0 ? p.b0 + static_cast<index_t>(b) * nBr : nullptr);
-      const T* mPrev = t > 0 ? s.m + (s0 - d.stepStride()) * d.dM : (p.m0 ? p.m0 + static_cast<index_t>(b) * nM : nullptr);
+      const T* mPrev = t > 0 ? mLast.row(r) : (p.m0 ? p.m0 + static_cast<index_t>(b) * nM : nullptr);
       const T* yp = y_prev(d, p, s.y, b, t);
       yPrev[r] = yp;
       bPrevs[r] = bPrev;
@@ -402,9 +438,7 @@ void forward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const PackedM
         for (int r = 0; r < R; ++r) {
           // the CPU path keeps only the pre-activations (its backward recomputes act(pre));
           // the post region of `saved` stays untouched (never paged in)
-          const index_t s0 = d.sample(b0 + r, t, 0);
-          for (int i = 0; i < d.N; ++i)
-            copy_n(s.pre + (s0 + i) * hid + static_cast<index_t>(l) * d.dMlp, act[l].at(r, i), nOut);
+          for (int i = 0; i < d.N; ++i) copy_n(preRow.at(r, i) + static_cast<index_t>(l) * d.dMlp, act[l].at(r, i), nOut);
           activate_rows(d.act, act[l].row(r), act[l].stride);  // act(0) = 0 in the padding
         }
       }
@@ -413,8 +447,8 @@ void forward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const PackedM
     for (int r = 0; r < R; ++r) {
       const int b = b0 + r;
       const index_t s0 = d.sample(b, t, 0);
-      T* dlt = s.deltaM + s0 * d.dM;
-      T* mNow = s.m + s0 * d.dM;
+      T* dlt = dltRow.row(r);
+      T* mNow = mRow.row(r);
       for (int i = 0; i < d.N; ++i) {
         const T* o = act[d.lMlp].at(r, i);
         for (int k = 0; k < d.dM; ++k) dlt[i * d.dM + k] = ctanh(o[k]);
@@ -429,8 +463,16 @@ void forward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const PackedM
         for (int c = 0; c < d.dM; ++c) v += wy[c] * m[c];
         yNow[q] = v;
       }
+      (void)s0;
     }
+    // the R rows of step t are contiguous in the saved sequences
+    const index_t s0 = d.sample(b0, t, 0), n = static_cast<index_t>(R) * d.N;
+    stream_copy(s.m + s0 * d.dM, mRow.row(0), n * d.dM);
+    stream_copy(s.deltaM + s0 * d.dM, dltRow.row(0), n * d.dM);
+    if (hid > 0) stream_copy(s.pre + s0 * hid, preRow.row(0), n * hid);
+    std::swap(mRow, mLast);
   }
+  stream_fence();
 }
 
 // One block's gradients of the per-neuron vectors, contiguous over neurons (the
@@ -438,13 +480,13 @@ void forward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const PackedM
 template <class T>
 struct VectorGrads {
   std::vector<T> kappaB, kappaM, gain, wY, bY, mlpB[kMaxMlpLayers];
-  VectorGrads(const NetworkDims& d) {
+  VectorGrads(const NetworkDims& d, const LayerPads<T>& pad) : pad_(pad) {
     kappaB.assign(static_cast<size_t>(d.N) * d.dTree, T(0));
     kappaM.assign(static_cast<size_t>(d.N) * d.dM, T(0));
     gain.assign(static_cast<size_t>(d.N) * d.dM, T(0));
     wY.assign(static_cast<size_t>(d.dY()) * d.dM, T(0));
     bY.assign(static_cast<size_t>(d.dY()), T(0));
-    for (int l = 0; l <= d.lMlp; ++l) mlpB[l].assign(static_cast<size_t>(d.N) * d.layerOut(l), T(0));
+    for (int l = 0; l <= d.lMlp; ++l) mlpB[l].assign(static_cast<size_t>(d.N) * pad.out[l], T(0));
   }
   void add_to(const NetworkDims& d, T* slot) const {
     auto add = [](T* dst, const T* src, int n) { for (int q = 0; q < n; ++q) dst[q] += src[q]; };
@@ -456,9 +498,10 @@ struct VectorGrads {
       add(g.wY, wY.data() + static_cast<index_t>(i) * d.dAxon * d.dM, d.dAxon * d.dM);
       add(g.bY, bY.data() + static_cast<index_t>(i) * d.dAxon, d.dAxon);
       for (int l = 0; l <= d.lMlp; ++l)
-        add(g.mlp.b[l], mlpB[l].data() + static_cast<index_t>(i) * d.layerOut(l), d.layerOut(l));
+        add(g.mlp.b[l], mlpB[l].data() + static_cast<index_t>(i) * pad_.out[l], d.layerOut(l));
     }
   }
+  const LayerPads<T>& pad_;
 };
 
 // BPTT of the rows [b0, b0+R), steps T−1 … 0, in the order of forward_rows reversed.
@@ -470,7 +513,7 @@ void backward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const Packed
   T* dMc = out.dM0;  // the carried gradients live in dB0, dM0, dY0 until they are those
   T* dBc = out.dB0;
   T* dYc = out.dY0;
-  VectorGrads<T> vg(d);
+  VectorGrads<T> vg(d, pad);
   // km: κ_m ⊙ m_{t−1}; dm: ∂L/∂m_t; grad[l]: ∂L/∂ layer l's output (pre-activation);
   // in[l]: layer l's input (h0 = [b_t ; κ_m ⊙ m_{t−1}] for l = 0, act(pre) above);
   // pre[l]: the saved pre-activations of layer l (l < lMlp), padded; dh0: ∂L/∂h0.
@@ -478,6 +521,8 @@ void backward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const Packed
   // taken once per kGradSteps steps over all their samples (simd::outer_many, the
   // gradient tile held in registers) instead of a read-modify-write per step.
   RowBuf<T> km, dm, gy, dh0, grad[kMaxMlpLayers], in[kMaxMlpLayers], pre[kMaxMlpLayers];
+  const bool preDirect = d.lMlp == 1 && pad.out[0] == d.dMlp;
+  const T* prePtr[kMaxMlpLayers][kRowBlock] = {};
   km.init(R, d.N, d.dM);
   dm.init(R, d.N, d.dM);
   gy.init(R, d.N, d.dAxon);
@@ -485,7 +530,7 @@ void backward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const Packed
   for (int l = 0; l <= d.lMlp; ++l) {
     grad[l].init(R * kGradSteps, d.N, pad.out[l]);
     in[l].init(R * kGradSteps, d.N, pad.in[l]);
-    if (l < d.lMlp) pre[l].init(R, d.N, pad.out[l]);
+    if (l < d.lMlp && !preDirect) pre[l].init(R, d.N, pad.out[l]);
   }
   T* gp[kRowBlock * kGradSteps];
   T* hp[kRowBlock * kGradSteps];
@@ -542,11 +587,14 @@ void backward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const Packed
         copy_n(h0 + d.dTree, k + static_cast<index_t>(i) * d.dM, d.dM);
       }
       for (int l = 0; l < d.lMlp; ++l) {
-        for (int i = 0; i < d.N; ++i)
-          copy_n(pre[l].at(r, i), s.pre + (s0 + i) * hid + static_cast<index_t>(l) * d.dMlp, d.dMlp);
-        T* h = in[l + 1].row(base + r);
-        std::memcpy(h, pre[l].row(r), sizeof(T) * pre[l].stride);
-        activate_rows(d.act, h, in[l + 1].stride);
+        // one hidden layer of a SIMD-width multiple: the saved row is already [N][pad] (no copy)
+        if (preDirect) prePtr[l][r] = s.pre + s0 * hid;
+        else {
+          for (int i = 0; i < d.N; ++i)
+            copy_n(pre[l].at(r, i), s.pre + (s0 + i) * hid + static_cast<index_t>(l) * d.dMlp, d.dMlp);
+          prePtr[l][r] = pre[l].row(r);
+        }
+        activate_rows(d.act, in[l + 1].row(base + r), prePtr[l][r], in[l + 1].stride);
       }
     }
     // MLP backward, layer lMlp … 0
@@ -564,7 +612,7 @@ void backward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const Packed
         simd::product(R, nOut, pk.w[l].data() + static_cast<index_t>(i) * nOut * ld, ld, gp, dp);
       }
       if (l > 0)
-        for (int r = 0; r < R; ++r) times_activate_grad(d.act, dIn.row(dInBase + r), pre[l - 1].row(r), dIn.stride);
+        for (int r = 0; r < R; ++r) times_activate_grad(d.act, dIn.row(dInBase + r), prePtr[l - 1][r], dIn.stride);
       (void)nIn;
     }
     // ∂L/∂W_l += Σ ∂L/∂out ⊗ in over the samples of the last kGradSteps steps (t descending, rows ascending)
@@ -578,8 +626,8 @@ void backward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const Packed
             hp[q] = in[l].at(q, i);
           }
           simd::outer_many(K, nOut, gWpad[l] + static_cast<index_t>(i) * nOut * ld, ld, gp, hp);
-          T* gb = vg.mlpB[l].data() + static_cast<index_t>(i) * nOut;  // ∂L/∂b_l += Σ ∂L/∂out
-          for (int q = 0; q < K; ++q) add_to(gb, gp[q], nOut);
+          // ∂L/∂b_l += Σ ∂L/∂out (mlpB kept padded like grad)
+          simd::sum_rows(K, pad.out[l], gp, vg.mlpB[l].data() + static_cast<index_t>(i) * pad.out[l]);
         }
       }
     }

@@ -173,4 +173,16 @@ inline void outer_many(int K, int nOut, T* G, int ld, const T* const* g, const T
   for (; o < nOut; ++o) outer_many_rows<T, 1>(K, G, ld, g, h, o);
 }
 
+// out[0 … ld) += Σ_{k<K} g_k[0 … ld) (ld a multiple of L), summed in k order.
+template <class T>
+inline void sum_rows(int K, int ld, const T* const* g, T* out) {
+  using VT = typename V<T>::type;
+  constexpr int L = V<T>::L;
+  for (int o = 0; o < ld; o += L) {
+    VT a = load(out + o);
+    for (int k = 0; k < K; ++k) a += load(g[k] + o);
+    store(out + o, a);
+  }
+}
+
 }  // namespace elm::cpu::simd
