@@ -348,39 +348,20 @@ struct RowBuf {
   T* at(int r, int i) { return v.data() + r * stride + static_cast<index_t>(i) * width; }
 };
 
-// The x half of every branch sum, Σ_{synapses reading x} w·x_t[src], for all (b, t)
-// at once (it does not depend on the recurrence); written into s.b, where the scan
-// adds the y half and κ_b ⊙ b_{t−1}.
-template <class T>
-void x_branch_sums(const NetworkDims& d, const NetworkInputs<T>& p, const SynapseHalf<T>& xs, const NetworkSaved<T>& s) {
-  const int nBlocks = row_blocks(d.B);
-  parallel_for(static_cast<std::int64_t>(nBlocks) * d.T, 16, [&](std::int64_t q0, std::int64_t q1) {
-    const T* x[kRowBlock];
-    T* dst[kRowBlock];
-    for (std::int64_t q = q0; q < q1; ++q) {
-      const int c = static_cast<int>(q / d.T), t = static_cast<int>(q % d.T);
-      const int b0 = c * kRowBlock, R = std::min(kRowBlock, d.B - b0);
-      for (int r = 0; r < R; ++r) {
-        x[r] = p.x + (static_cast<index_t>(b0 + r) * d.T + t) * d.dIn;
-        dst[r] = s.b + d.sample(b0 + r, t, 0) * d.dTree;  // the N neurons of (b, t) are contiguous
-      }
-      xs.template branch_sums<false>(d, R, x, dst);
-    }
-  });
-}
-
 // Forward of the rows [b0, b0+R) over the whole sequence. Per step: the branch
 // sums and κ_m ⊙ m_{t−1} of every neuron as whole-row loops, then the MLP layer
 // by layer (one register-blocked product per neuron for the R rows), then Δm,
 // m_t and y_t again as whole-row loops.
 template <class T>
 void forward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const PackedMlp<T>& pk, const LayerPads<T>& pad,
-                  const SynapseHalf<T>& ys, const NetworkSaved<T>& s, int b0, int R) {
+                  const SynapseHalf<T>& xs, const SynapseHalf<T>& ys, const NetworkSaved<T>& s, int b0, int R) {
   const int hid = d.hidden(), nBr = d.N * d.dTree, nM = d.N * d.dM;
   // km: κ_m ⊙ m_{t−1}; act[l]: layer l's output; preRow, dltRow, mRow: step t's pre, Δm,
   // m_t of the R rows in the saved layout (streamed out); mLast: m_{t−1}
-  RowBuf<T> km, act[kMaxMlpLayers], preRow, dltRow, mRow, mLast;
+  RowBuf<T> km, act[kMaxMlpLayers], preRow, dltRow, mRow, mLast, bCur, bLast;
   km.init(R, d.N, d.dM);
+  bCur.init(R, d.N, d.dTree);
+  bLast.init(R, d.N, d.dTree);
   for (int l = 0; l <= d.lMlp; ++l) act[l].init(R, d.N, pad.out[l]);
   preRow.init(R, d.N, hid);
   dltRow.init(R, d.N, d.dM);
@@ -390,19 +371,19 @@ void forward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const PackedM
   T* acc[kRowBlock];
   T* bRow[kRowBlock];
   const T* yPrev[kRowBlock];
+  const T* xRow[kRowBlock];
   const T* bPrevs[kRowBlock];
   for (int t = 0; t < d.T; ++t) {
-    if (t + 1 < d.T) {  // step t+1's slices (R rows are contiguous)
-      const index_t s1 = d.sample(b0, t + 1, 0), n = static_cast<index_t>(R) * d.N;
-      prefetch(s.b + s1 * d.dTree, n * d.dTree, true);
-    }
+    if (t + 1 < d.T)  // step t+1's inputs
+      for (int r = 0; r < R; ++r) prefetch(p.x + (static_cast<index_t>(b0 + r) * d.T + t + 1) * d.dIn, d.dIn, false);
     // b_t = κ_b ⊙ b_{t−1} + branch_sum(w ⊙ z_t[src])   (ELM_SPEC §4); s.b holds the x half
     for (int r = 0; r < R; ++r) {
       const int b = b0 + r;
       const index_t s0 = d.sample(b, t, 0);  // the N neurons of (b, t) are contiguous
-      bRow[r] = s.b + s0 * d.dTree;
-      const T* bPrev = t > 0 ? bRow[r] - d.stepStride() * d.dTree
-                             : (p.b0 ? p.b0 + static_cast<index_t>(b) * nBr : nullptr);
+      bRow[r] = bCur.row(r);
+      xRow[r] = p.x + (static_cast<index_t>(b) * d.T + t) * d.dIn;
+      const T* bPrev = t > 0 ? bLast.row(r) : (p.b0 ? p.b0 + static_cast<index_t>(b) * nBr : nullptr);
+      (void)s0;
       const T* mPrev = t > 0 ? mLast.row(r) : (p.m0 ? p.m0 + static_cast<index_t>(b) * nM : nullptr);
       const T* yp = y_prev(d, p, s.y, b, t);
       yPrev[r] = yp;
@@ -411,7 +392,9 @@ void forward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const PackedM
       if (mPrev) for (int n = 0; n < nM; ++n) k[n] = p.kappaM[n] * mPrev[n];
       else std::fill(k, k + nM, T(0));
     }
-    if (yPrev[0]) ys.template branch_sums<true>(d, R, yPrev, bRow);  // y_{t−1} is there for all rows or none
+    // the synapses reading x_t, then those reading y_{t−1} (there for all rows or none)
+    xs.template branch_sums<false>(d, R, xRow, bRow);
+    if (yPrev[0]) ys.template branch_sums<true>(d, R, yPrev, bRow);
     for (int r = 0; r < R; ++r)
       if (bPrevs[r]) for (int n = 0; n < nBr; ++n) bRow[r][n] += p.kappaB[n] * bPrevs[r][n];
     // Δm = ctanh(MLP^i([b_t ; κ_m ⊙ m_{t−1}])) for every neuron i
@@ -467,10 +450,12 @@ void forward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const PackedM
     }
     // the R rows of step t are contiguous in the saved sequences
     const index_t s0 = d.sample(b0, t, 0), n = static_cast<index_t>(R) * d.N;
+    stream_copy(s.b + s0 * d.dTree, bCur.row(0), n * d.dTree);
     stream_copy(s.m + s0 * d.dM, mRow.row(0), n * d.dM);
     stream_copy(s.deltaM + s0 * d.dM, dltRow.row(0), n * d.dM);
     if (hid > 0) stream_copy(s.pre + s0 * hid, preRow.row(0), n * hid);
     std::swap(mRow, mLast);
+    std::swap(bCur, bLast);
   }
   stream_fence();
 }
@@ -752,12 +737,10 @@ void elm_network_forward(const NetworkDims& d, const NetworkInputs<T>& p, T* y, 
   const PackedMlp<T> pk(d, p, pad, /*transpose=*/true);
   const SynapseHalf<T> xs(d, p, false), ys(d, p, true);
   timer.mark("pack");
-  x_branch_sums(d, p, xs, s);
-  timer.mark("x synapses");
   parallel_for(row_blocks(d.B), 1, [&](std::int64_t c0, std::int64_t c1) {
     for (std::int64_t c = c0; c < c1; ++c) {
       const int b0 = static_cast<int>(c) * kRowBlock, R = std::min(kRowBlock, d.B - b0);
-      forward_rows(d, p, pk, pad, ys, s, b0, R);
+      forward_rows(d, p, pk, pad, xs, ys, s, b0, R);
     }
   });
   timer.mark("recurrence");
