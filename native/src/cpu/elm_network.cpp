@@ -87,127 +87,75 @@ class PhaseTimer {
 // Batch rows are cut into fixed blocks of kRowBlock (not one per worker): each
 // block owns a gradient slot, and the slots are summed in block order, so the
 // results do not depend on the thread count.
-constexpr int kRowBlock = 4;
+constexpr int kRowBlock = 4;  // (the lane vectors below are kRowBlock wide)
 // Steps whose MLP weight gradients are taken together in the backward scan.
 constexpr int kGradSteps = 8;
 int row_blocks(int B) { return (B + kRowBlock - 1) / kRowBlock; }
 
-// The synapse loops read z through an index: vectorised, they become AVX-512
-// gathers, which are slower than scalar loads on recent Intel parts (microcode
-// mitigations); GCC is told not to vectorise them.
+// Synapses (ELM_SPEC §4: b_t = κ_b ⊙ b_{t−1} + branch_sum(w ⊙ z_t[src])) on
+// row-interleaved ("lane") vectors: entry k of z_t holds the block's R ≤ 4 rows
+// side by side, so one synapse — its index and weight loaded once — is one vector
+// operation for all the rows (lanes past R are zero). Synapse q = i·kc + j is on
+// branch n = ⌊q/dBrch⌋ = i·dTree + ⌊j/dBrch⌋.
+template <class T>
+struct Lane {
+  typedef T v __attribute__((vector_size(kRowBlock * sizeof(T))));
+};
+template <class T>
+using Lanes = typename Lane<T>::v;
+
+// The loops below read through an index: GCC is kept from turning them into AVX-512
+// gathers (slower than plain loads on recent Intel parts, microcode mitigations).
 #if defined(__GNUC__) && !defined(__clang__)
-#define ELM_SCALAR_LOOPS __attribute__((optimize("no-tree-vectorize")))
+#define ELM_NO_GATHER __attribute__((optimize("no-tree-vectorize")))
 #else
-#define ELM_SCALAR_LOOPS
+#define ELM_NO_GATHER
 #endif
 
-// The synapses split by the half of z_t = [x_t ; y_{t−1}] they read (ELM_SPEC §4):
-// the x half does not depend on the recurrence, so its branch sums are taken for
-// every step before the scan, and its gradients after it. Each half is a full
-// [N·kc] table in the layout of w (synapse j on branch ⌊j/dBrch⌋) where the
-// synapses of the other half have weight 0 and read entry 0: every loop over a
-// branch has the fixed trip count dBrch (no mispredicted exits, vectorisable),
-// and the other half's synapses add exact zeros.
+// zT[k] = z_t[k] of each row: x_t (rows x[r]), then y_{t−1} (yPrev[r]; null = 0)
 template <class T>
-struct SynapseHalf {
-  std::vector<std::int32_t> src;  // relative to the half
-  std::vector<T> w;
-  SynapseHalf(const NetworkDims& d, const NetworkInputs<T>& p, bool yHalf) {
-    const index_t n = static_cast<index_t>(d.N) * d.kc();
-    src.assign(static_cast<size_t>(n), 0);
-    w.assign(static_cast<size_t>(n), T(0));
-    for (index_t q = 0; q < n; ++q) {
-      if ((p.src[q] >= d.dIn) != yHalf) continue;
-      src[q] = yHalf ? p.src[q] - d.dIn : p.src[q];
-      w[q] = p.w[q];
-      listSrc.push_back(src[q]);
-      listBranch.push_back(static_cast<std::int32_t>(q / d.dBrch));
-      listW.push_back(w[q]);
-    }
+void lanes_z(const NetworkDims& d, int R, const T* const* x, const T* const* yPrev, Lanes<T>* zT) {
+  for (int k = 0; k < d.dIn; ++k) {
+    Lanes<T> v = {};
+    for (int r = 0; r < R; ++r) v[r] = x[r][k];
+    zT[k] = v;
   }
-  // u_r[n] (+)= Σ_e w·v_r[src] for every branch n, rows r < RB together (the
-  // synapse's index and weight are loaded once for the rows)
-  template <int RB, bool Add>
-  ELM_SCALAR_LOOPS void branch_sums_rows(const NetworkDims& d, const T* const* v, T* const* u) const {
-    const int nBr = d.N * d.dTree;
-    for (int n = 0; n < nBr; ++n) {
-      const index_t q0 = static_cast<index_t>(n) * d.dBrch;
-      T acc[RB] = {};
-      for (int e = 0; e < d.dBrch; ++e) {
-        const T we = w[q0 + e];
-        const std::int32_t se = src[q0 + e];
-        for (int r = 0; r < RB; ++r) acc[r] += we * v[r][se];
-      }
-      for (int r = 0; r < RB; ++r) u[r][n] = Add ? u[r][n] + acc[r] : acc[r];
-    }
+  for (int k = 0; k < d.dY(); ++k) {
+    Lanes<T> v = {};
+    for (int r = 0; r < R; ++r) v[r] = yPrev[r] ? yPrev[r][k] : T(0);
+    zT[d.dIn + k] = v;
   }
-  template <bool Add>
-  void branch_sums(const NetworkDims& d, int R, const T* const* v, T* const* u) const {
-    for (int r0 = 0; r0 < R; r0 += 4) {
-      switch (std::min(4, R - r0)) {
-        case 4: branch_sums_rows<4, Add>(d, v + r0, u + r0); break;
-        case 3: branch_sums_rows<3, Add>(d, v + r0, u + r0); break;
-        case 2: branch_sums_rows<2, Add>(d, v + r0, u + r0); break;
-        default: branch_sums_rows<1, Add>(d, v + r0, u + r0); break;
-      }
-    }
-  }
-  // g[src] += w·db[branch] over the synapses of the half, in synapse order: a
-  // compact list (the padding above would chain every add through g[0])
-  std::vector<std::int32_t> listSrc, listBranch;
-  std::vector<T> listW;
-  template <int RB>
-  ELM_SCALAR_LOOPS void scatter_grad_rows(const T* const* db, T* const* g) const {
-    const index_t n = static_cast<index_t>(listW.size());
-    for (index_t e = 0; e < n; ++e) {
-      const std::int32_t se = listSrc[e], be = listBranch[e];
-      const T we = listW[e];
-      for (int r = 0; r < RB; ++r) g[r][se] += we * db[r][be];
-    }
-  }
-  // for R rows together (the list entries are loaded once for the rows)
-  void scatter_grad(int R, const T* const* db, T* const* g) const {
-    for (int r0 = 0; r0 < R; r0 += 4) {
-      switch (std::min(4, R - r0)) {
-        case 4: scatter_grad_rows<4>(db + r0, g + r0); break;
-        case 3: scatter_grad_rows<3>(db + r0, g + r0); break;
-        case 2: scatter_grad_rows<2>(db + r0, g + r0); break;
-        default: scatter_grad_rows<1>(db + r0, g + r0); break;
-      }
-    }
-  }
-};
+}
 
-// Large work buffers are kept between calls (a fresh one would be paged in on every
-// call); a call takes one and gives it back, so concurrent (async) calls never share.
+// uT[n] = Σ_{synapses q of branch n} w[q]·zT[src[q]], in synapse order (as elm/network.h)
 template <class T>
-class BufferCache {
- public:
-  std::vector<T> take(size_t n) {
-    std::vector<T> v;
-    {
-      std::lock_guard<std::mutex> lk(m_);
-      if (!free_.empty()) {
-        v = std::move(free_.back());
-        free_.pop_back();
-      }
-    }
-    if (v.size() < n) v.resize(n);
-    return v;
+ELM_NO_GATHER void lanes_branch_sums(const NetworkDims& d, const std::int32_t* src, const T* w, const Lanes<T>* zT,
+                                     Lanes<T>* uT) {
+  const int nBr = d.N * d.dTree;
+  for (int n = 0; n < nBr; ++n) {
+    const index_t q0 = static_cast<index_t>(n) * d.dBrch;
+    Lanes<T> acc = {};
+    for (int e = 0; e < d.dBrch; ++e) acc += w[q0 + e] * zT[src[q0 + e]];
+    uT[n] = acc;
   }
-  void give(std::vector<T>&& v) {
-    std::lock_guard<std::mutex> lk(m_);
-    if (free_.size() < 2) free_.push_back(std::move(v));
-  }
+}
 
- private:
-  std::mutex m_;
-  std::vector<std::vector<T>> free_;
-};
+// Backward of the synapses, given dbT[n] = ∂L/∂b_t of branch n:
+//   gwT[q] += dbT[branch]·zT[src[q]]   (∂L/∂w, per row; the rows are summed at the end)
+//   dzT[src[q]] += w[q]·dbT[branch]    (∂L/∂z_t, summed in synapse order as network_dz)
 template <class T>
-BufferCache<T>& buffer_cache() {
-  static BufferCache<T> c;
-  return c;
+ELM_NO_GATHER void lanes_synapse_grads(const NetworkDims& d, const std::int32_t* src, const T* w, const Lanes<T>* zT,
+                                       const Lanes<T>* dbT, Lanes<T>* gwT, Lanes<T>* dzT) {
+  const int nBr = d.N * d.dTree;
+  for (int n = 0; n < nBr; ++n) {
+    const index_t q0 = static_cast<index_t>(n) * d.dBrch;
+    const Lanes<T> db = dbT[n];
+    for (int e = 0; e < d.dBrch; ++e) {
+      const std::int32_t k = src[q0 + e];
+      gwT[q0 + e] += db * zT[k];
+      dzT[k] += w[q0 + e] * db;
+    }
+  }
 }
 
 // Padded widths of the MLP layers (multiples of the SIMD width).
@@ -354,7 +302,7 @@ struct RowBuf {
 // m_t and y_t again as whole-row loops.
 template <class T>
 void forward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const PackedMlp<T>& pk, const LayerPads<T>& pad,
-                  const SynapseHalf<T>& xs, const SynapseHalf<T>& ys, const NetworkSaved<T>& s, int b0, int R) {
+                  const NetworkSaved<T>& s, int b0, int R) {
   const int hid = d.hidden(), nBr = d.N * d.dTree, nM = d.N * d.dM;
   // km: κ_m ⊙ m_{t−1}; act[l]: layer l's output; preRow, dltRow, mRow: step t's pre, Δm,
   // m_t of the R rows in the saved layout (streamed out); mLast: m_{t−1}
@@ -362,6 +310,7 @@ void forward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const PackedM
   km.init(R, d.N, d.dM);
   bCur.init(R, d.N, d.dTree);
   bLast.init(R, d.N, d.dTree);
+  std::vector<Lanes<T>> zT(static_cast<size_t>(d.dZ())), uT(static_cast<size_t>(nBr));
   for (int l = 0; l <= d.lMlp; ++l) act[l].init(R, d.N, pad.out[l]);
   preRow.init(R, d.N, hid);
   dltRow.init(R, d.N, d.dM);
@@ -376,7 +325,7 @@ void forward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const PackedM
   for (int t = 0; t < d.T; ++t) {
     if (t + 1 < d.T)  // step t+1's inputs
       for (int r = 0; r < R; ++r) prefetch(p.x + (static_cast<index_t>(b0 + r) * d.T + t + 1) * d.dIn, d.dIn, false);
-    // b_t = κ_b ⊙ b_{t−1} + branch_sum(w ⊙ z_t[src])   (ELM_SPEC §4); s.b holds the x half
+    // b_t = κ_b ⊙ b_{t−1} + branch_sum(w ⊙ z_t[src])   (ELM_SPEC §4)
     for (int r = 0; r < R; ++r) {
       const int b = b0 + r;
       const index_t s0 = d.sample(b, t, 0);  // the N neurons of (b, t) are contiguous
@@ -392,11 +341,13 @@ void forward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const PackedM
       if (mPrev) for (int n = 0; n < nM; ++n) k[n] = p.kappaM[n] * mPrev[n];
       else std::fill(k, k + nM, T(0));
     }
-    // the synapses reading x_t, then those reading y_{t−1} (there for all rows or none)
-    xs.template branch_sums<false>(d, R, xRow, bRow);
-    if (yPrev[0]) ys.template branch_sums<true>(d, R, yPrev, bRow);
-    for (int r = 0; r < R; ++r)
-      if (bPrevs[r]) for (int n = 0; n < nBr; ++n) bRow[r][n] += p.kappaB[n] * bPrevs[r][n];
+    lanes_z(d, R, xRow, yPrev, zT.data());
+    lanes_branch_sums(d, p.src, p.w, zT.data(), uT.data());
+    for (int r = 0; r < R; ++r) {
+      T* bt = bRow[r];
+      for (int n = 0; n < nBr; ++n) bt[n] = uT[n][r];
+      if (bPrevs[r]) for (int n = 0; n < nBr; ++n) bt[n] += p.kappaB[n] * bPrevs[r][n];
+    }
     // Δm = ctanh(MLP^i([b_t ; κ_m ⊙ m_{t−1}])) for every neuron i
     for (int l = 0; l <= d.lMlp; ++l) {
       const int nIn = d.layerIn(l), nOut = d.layerOut(l), ld = pad.out[l];
@@ -492,7 +443,7 @@ struct VectorGrads {
 // BPTT of the rows [b0, b0+R), steps T−1 … 0, in the order of forward_rows reversed.
 template <class T>
 void backward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const PackedMlp<T>& pk, const LayerPads<T>& pad,
-                   const SynapseHalf<T>& ys, const NetworkSaved<T>& s, const T* dY, T* slot, T* const* gWpad, T* dbAll,
+                   const NetworkSaved<T>& s, const T* dY, T* slot, T* const* gWpad,
                    const NetworkGradOut<T>& out, int b0, int R) {
   const int hid = d.hidden(), nBr = d.N * d.dTree, nM = d.N * d.dM;
   T* dMc = out.dM0;  // the carried gradients live in dB0, dM0, dY0 until they are those
@@ -517,6 +468,12 @@ void backward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const Packed
     in[l].init(R * kGradSteps, d.N, pad.in[l]);
     if (l < d.lMlp && !preDirect) pre[l].init(R, d.N, pad.out[l]);
   }
+  // synapse work: z_t, ∂L/∂b_t, ∂L/∂z_t as lanes; ∂L/∂w per row (lanes); the rows' ∂L/∂b_t and dx
+  std::vector<Lanes<T>> zT(static_cast<size_t>(d.dZ())), dzT(static_cast<size_t>(d.dZ())),
+      dbT(static_cast<size_t>(nBr), Lanes<T>{}), gwT(static_cast<size_t>(d.N) * d.kc(), Lanes<T>{});
+  RowBuf<T> dbRow, dxRow;
+  dbRow.init(R, d.N, d.dTree);
+  dxRow.init(R, 1, d.dIn);
   T* gp[kRowBlock * kGradSteps];
   T* hp[kRowBlock * kGradSteps];
   T* dp[kRowBlock];
@@ -526,12 +483,15 @@ void backward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const Packed
       const index_t s1 = d.sample(b0, t - 1, 0), n = static_cast<index_t>(R) * d.N;
       prefetch(s.deltaM + s1 * d.dM, n * d.dM, false);
       prefetch(s.pre + s1 * hid, n * hid, false);
-      prefetch(dbAll + s1 * d.dTree, n * d.dTree, true);
       if (t >= 2) {
         prefetch(s.m + (s1 - d.stepStride()) * d.dM, n * d.dM, false);
         prefetch(s.b + (s1 - d.stepStride()) * d.dTree, n * d.dTree, false);
       }
-      for (int r = 0; r < R; ++r) prefetch(dY + (static_cast<index_t>(b0 + r) * d.T + t - 1) * d.dY(), d.dY(), false);
+      for (int r = 0; r < R; ++r) {
+        const index_t row1 = static_cast<index_t>(b0 + r) * d.T + t - 1;
+        prefetch(dY + row1 * d.dY(), d.dY(), false);
+        prefetch(p.x + row1 * d.dIn, d.dIn, false);
+      }
     }
     for (int r = 0; r < R; ++r) {
       const int b = b0 + r;
@@ -625,7 +585,7 @@ void backward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const Packed
       const T* dmr = dm.row(r);
       T* dMcr = dMc + static_cast<index_t>(b) * nM;
       T* dBcr = dBc + static_cast<index_t>(b) * nBr;
-      T* dbNow = dbAll + s0 * d.dTree;
+      T* dbNow = dbRow.row(r);
       // gmk = ∂L/∂(κ_m ⊙ m_{t−1}): it feeds the MLP input and m_t; db = ∂L/∂b_t (total)
       T* __restrict gmk = km.row(r);  // (κ_m ⊙ m_{t−1} itself is no longer needed)
       for (int i = 0; i < d.N; ++i) {
@@ -642,89 +602,40 @@ void backward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const Packed
       if (bPrev) add_prod(vg.kappaB.data(), static_cast<const T*>(dbNow), bPrev, nBr);
       for (int n = 0; n < nBr; ++n) dBcr[n] = dbNow[n] * p.kappaB[n];
     }
-    // ∂L/∂y_{t−1} = ∂L/∂z_t[dIn …] (read by step t−1) over the synapses reading y;
-    // the x half (dx) and ∂L/∂w come after the scan (synapse_gradients)
+    // synapses: ∂L/∂w, and ∂L/∂z_t = [dx_t ; ∂L/∂y_{t−1}] (the latter read by step t−1)
     {
-      const T* db[kRowBlock];
-      T* dyc[kRowBlock];
+      const T* xRow[kRowBlock];
+      const T* yPrev[kRowBlock];
       for (int r = 0; r < R; ++r) {
-        db[r] = dbAll + d.sample(b0 + r, t, 0) * d.dTree;
-        dyc[r] = dYc + static_cast<index_t>(b0 + r) * d.dY();
-        std::fill(dyc[r], dyc[r] + d.dY(), T(0));
+        xRow[r] = p.x + (static_cast<index_t>(b0 + r) * d.T + t) * d.dIn;
+        yPrev[r] = y_prev(d, p, s.y, b0 + r, t);
+        const T* db = dbRow.row(r);
+        for (int n = 0; n < nBr; ++n) dbT[n][r] = db[n];
       }
-      ys.scatter_grad(R, db, dyc);
+      lanes_z(d, R, xRow, yPrev, zT.data());
+      std::fill(dzT.begin(), dzT.end(), Lanes<T>{});
+      lanes_synapse_grads(d, p.src, p.w, zT.data(), dbT.data(), gwT.data(), dzT.data());
+      for (int r = 0; r < R; ++r) {
+        T* dxr = dxRow.row(r);
+        for (int k = 0; k < d.dIn; ++k) dxr[k] = dzT[k][r];
+        stream_copy(out.dx + (static_cast<index_t>(b0 + r) * d.T + t) * d.dIn, static_cast<const T*>(dxr), d.dIn);
+        T* dyc = dYc + static_cast<index_t>(b0 + r) * d.dY();
+        for (int k = 0; k < d.dY(); ++k) dyc[k] = dzT[d.dIn + k][r];
+      }
+    }
+  }
+  stream_fence();
+  // ∂L/∂w: the rows' partial sums, added in row order
+  for (int i = 0; i < d.N; ++i) {
+    T* g = network_grad_slot(d, slot, i).w;
+    for (int j = 0; j < d.kc(); ++j) {
+      const Lanes<T>& v = gwT[static_cast<index_t>(i) * d.kc() + j];
+      T a = T(0);
+      for (int r = 0; r < R; ++r) a += v[r];
+      g[j] += a;
     }
   }
   vg.add_to(d, slot);
-}
-
-// gw[q] += Σ_r db_r[branch of q]·z_r[src[q]] over every synapse q, rows r < RB
-template <class T, int RB>
-ELM_SCALAR_LOOPS void weight_grads_rows(const NetworkDims& d, const std::int32_t* src, const T* const* db,
-                                        const T* const* z, T* gw) {
-  const int nBr = d.N * d.dTree;
-  for (int n = 0; n < nBr; ++n) {
-    const index_t q0 = static_cast<index_t>(n) * d.dBrch;
-    T dbn[RB];
-    for (int r = 0; r < RB; ++r) dbn[r] = db[r][n];
-    for (int e = 0; e < d.dBrch; ++e) {
-      const std::int32_t se = src[q0 + e];
-      T a = gw[q0 + e];
-      for (int r = 0; r < RB; ++r) a += dbn[r] * z[r][se];
-      gw[q0 + e] = a;
-    }
-  }
-}
-template <class T>
-void weight_grads(const NetworkDims& d, int R, const std::int32_t* src, const T* const* db, const T* const* z, T* gw) {
-  switch (R) {
-    case 4: weight_grads_rows<T, 4>(d, src, db, z, gw); break;
-    case 3: weight_grads_rows<T, 3>(d, src, db, z, gw); break;
-    case 2: weight_grads_rows<T, 2>(d, src, db, z, gw); break;
-    default: weight_grads_rows<T, 1>(d, src, db, z, gw); break;
-  }
-}
-
-// After the scan, from ∂L/∂b_t of every (b, t, i) (dbAll): dx[b,t,:] = ∂L/∂z_t[:dIn]
-// and ∂L/∂w[i,j] += Σ_{b,t} ∂L/∂b^i_t[⌊j/dBrch⌋]·z_t[src[i,j]] into the slot of b's
-// block (rows in order, t ascending: the sums do not depend on the thread count).
-template <class T>
-void synapse_gradients(const NetworkDims& d, const NetworkInputs<T>& p, const SynapseHalf<T>& xs,
-                       const NetworkSaved<T>& s, const T* dbAll, T* slots, std::int64_t slotLen, T* dx) {
-  parallel_for(row_blocks(d.B), 1, [&](std::int64_t c0, std::int64_t c1) {
-    std::vector<T> zbuf(static_cast<size_t>(kRowBlock) * d.dZ());
-    std::vector<T> gw(static_cast<size_t>(d.N) * d.kc());
-    const T* z[kRowBlock];
-    const T* db[kRowBlock];
-    T* dxr[kRowBlock];
-    for (std::int64_t c = c0; c < c1; ++c) {
-      std::fill(gw.begin(), gw.end(), T(0));
-      const int b0 = static_cast<int>(c) * kRowBlock, R = std::min(kRowBlock, d.B - b0);
-      for (int t = 0; t < d.T; ++t) {
-        for (int r = 0; r < R; ++r) {
-          const int b = b0 + r;
-          const index_t row = static_cast<index_t>(b) * d.T + t;
-          db[r] = dbAll + d.sample(b, t, 0) * d.dTree;
-          // z_t = [x_t ; y_{t−1}]
-          T* zr = zbuf.data() + static_cast<index_t>(r) * d.dZ();
-          std::memcpy(zr, p.x + row * d.dIn, sizeof(T) * d.dIn);
-          const T* yp = y_prev(d, p, s.y, b, t);
-          if (yp) std::memcpy(zr + d.dIn, yp, sizeof(T) * d.dY());
-          else std::fill(zr + d.dIn, zr + d.dZ(), T(0));
-          z[r] = zr;
-          dxr[r] = dx + row * d.dIn;
-          std::fill(dxr[r], dxr[r] + d.dIn, T(0));
-        }
-        xs.scatter_grad(R, db, dxr);
-        weight_grads(d, R, p.src, db, z, gw.data());
-      }
-      T* slot = slots + c * slotLen;
-      for (int i = 0; i < d.N; ++i) {
-        T* g = network_grad_slot(d, slot, i).w;
-        for (int j = 0; j < d.kc(); ++j) g[j] += gw[static_cast<index_t>(i) * d.kc() + j];
-      }
-    }
-  });
 }
 
 }  // namespace
@@ -735,12 +646,11 @@ void elm_network_forward(const NetworkDims& d, const NetworkInputs<T>& p, T* y, 
   const NetworkSaved<T> s = network_saved_views(d, saved, y);
   const LayerPads<T> pad(d);
   const PackedMlp<T> pk(d, p, pad, /*transpose=*/true);
-  const SynapseHalf<T> xs(d, p, false), ys(d, p, true);
   timer.mark("pack");
   parallel_for(row_blocks(d.B), 1, [&](std::int64_t c0, std::int64_t c1) {
     for (std::int64_t c = c0; c < c1; ++c) {
       const int b0 = static_cast<int>(c) * kRowBlock, R = std::min(kRowBlock, d.B - b0);
-      forward_rows(d, p, pk, pad, xs, ys, s, b0, R);
+      forward_rows(d, p, pk, pad, s, b0, R);
     }
   });
   timer.mark("recurrence");
@@ -763,11 +673,8 @@ void elm_network_backward(const NetworkDims& d, const NetworkInputs<T>& p, const
   if (dBT) std::memcpy(out.dB0, dBT, sizeof(T) * nB); else std::fill(out.dB0, out.dB0 + nB, T(0));
   if (dMT) std::memcpy(out.dM0, dMT, sizeof(T) * nM); else std::fill(out.dM0, out.dM0 + nM, T(0));
   if (dYT) std::memcpy(out.dY0, dYT, sizeof(T) * nY); else std::fill(out.dY0, out.dY0 + nY, T(0));
-  // ∂L/∂b_t for every (b, t, i), [T,B,N,dTree] like s.b: the input gradients are gathered from it
-  std::vector<T> dbAll = buffer_cache<T>().take(static_cast<size_t>(nB) * d.T);
   const LayerPads<T> pad(d);
   const PackedMlp<T> pk(d, p, pad, /*transpose=*/false);
-  const SynapseHalf<T> xs(d, p, false), ys(d, p, true);
   timer.mark("setup");
   parallel_for(nBlocks, 1, [&](std::int64_t c0, std::int64_t c1) {
     for (std::int64_t c = c0; c < c1; ++c) {
@@ -780,7 +687,7 @@ void elm_network_backward(const NetworkDims& d, const NetworkInputs<T>& p, const
         gWp[l] = gW[l].data();
       }
       const int b0 = static_cast<int>(c) * kRowBlock, R = std::min(kRowBlock, d.B - b0);
-      backward_rows(d, p, pk, pad, ys, s, dY, slot, gWp, dbAll.data(), out, b0, R);
+      backward_rows(d, p, pk, pad, s, dY, slot, gWp, out, b0, R);
       for (int i = 0; i < d.N; ++i) {
         const NetworkGradSlot<T> g = network_grad_slot(d, slot, i);
         for (int l = 0; l <= d.lMlp; ++l) {
@@ -793,9 +700,6 @@ void elm_network_backward(const NetworkDims& d, const NetworkInputs<T>& p, const
     }
   });
   timer.mark("recurrence");
-  synapse_gradients(d, p, xs, s, dbAll.data(), slots.data(), slotLen, out.dx);
-  buffer_cache<T>().give(std::move(dbAll));
-  timer.mark("synapse grads");
   // sum the slots into slot 0 in block order, in parallel over parameters
   parallel_for(slotLen, 4096, [&](std::int64_t q0, std::int64_t q1) {
     for (int c = 1; c < nBlocks; ++c) {
