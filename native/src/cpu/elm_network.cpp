@@ -223,6 +223,43 @@ inline void prefetch(const T* p, index_t n, bool write) {
   else for (index_t q = 0; q < bytes; q += 64) __builtin_prefetch(c + q, 0);
 }
 
+// The next step's slices, prefetched a little at a time while this step computes:
+// a whole step's worth at once stalls on the line-fill buffers.
+class StepPrefetch {
+ public:
+  void clear() { n_ = 0, cur_ = 0, off_ = 0, total_ = 0, done_ = 0; }
+  template <class T>
+  void add(const T* p, index_t count) {
+    if (n_ == kMax) return;
+    const index_t bytes = count * static_cast<index_t>(sizeof(T));
+    ranges_[n_++] = {reinterpret_cast<const char*>(p), bytes};
+    total_ += bytes;
+  }
+  // issue the lines of the first num/den of the total
+  void upto(index_t num, index_t den) {
+    const index_t target = total_ * num / den;
+    while (done_ < target && cur_ < n_) {
+      __builtin_prefetch(ranges_[cur_].p + off_, 0);
+      off_ += 64;
+      done_ += 64;
+      if (off_ >= ranges_[cur_].bytes) {
+        done_ += ranges_[cur_].bytes - off_;  // (≤ 0: the range's last partial line)
+        ++cur_;
+        off_ = 0;
+      }
+    }
+  }
+
+ private:
+  static constexpr int kMax = 16;
+  struct Range {
+    const char* p;
+    index_t bytes;
+  } ranges_[kMax];
+  int n_ = 0, cur_ = 0;
+  index_t off_ = 0, total_ = 0, done_ = 0;
+};
+
 // The forward writes the saved sequences once and reads them only in the backward
 // (a step's own m_t is kept in a row buffer for step t+1): streaming stores skip
 // reading each line into the cache before writing it (half the memory traffic).
@@ -474,25 +511,29 @@ void backward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const Packed
   RowBuf<T> dbRow, dxRow;
   dbRow.init(R, d.N, d.dTree);
   dxRow.init(R, 1, d.dIn);
+  StepPrefetch pf;
   T* gp[kRowBlock * kGradSteps];
   T* hp[kRowBlock * kGradSteps];
   T* dp[kRowBlock];
   for (int t = d.T - 1; t >= 0; --t) {
     const int kk = (d.T - 1 - t) % kGradSteps, base = kk * R;  // this step's rows in grad, in
+    pf.clear();
     if (t >= 1) {  // step t−1's slices (R rows are contiguous), and m_{t−2}, b_{t−2}
       const index_t s1 = d.sample(b0, t - 1, 0), n = static_cast<index_t>(R) * d.N;
-      prefetch(s.deltaM + s1 * d.dM, n * d.dM, false);
-      prefetch(s.pre + s1 * hid, n * hid, false);
+      pf.add(s.deltaM + s1 * d.dM, n * d.dM);
+      pf.add(s.pre + s1 * hid, n * hid);
       if (t >= 2) {
-        prefetch(s.m + (s1 - d.stepStride()) * d.dM, n * d.dM, false);
-        prefetch(s.b + (s1 - d.stepStride()) * d.dTree, n * d.dTree, false);
+        pf.add(s.m + (s1 - d.stepStride()) * d.dM, n * d.dM);
+        pf.add(s.b + (s1 - d.stepStride()) * d.dTree, n * d.dTree);
       }
       for (int r = 0; r < R; ++r) {
         const index_t row1 = static_cast<index_t>(b0 + r) * d.T + t - 1;
-        prefetch(dY + row1 * d.dY(), d.dY(), false);
-        prefetch(p.x + row1 * d.dIn, d.dIn, false);
+        pf.add(dY + row1 * d.dY(), d.dY());
+        pf.add(p.x + row1 * d.dIn, d.dIn);
       }
     }
+    const index_t pfSteps = static_cast<index_t>(d.lMlp + 1) * d.N;
+    index_t pfDone = 0;
     for (int r = 0; r < R; ++r) {
       const int b = b0 + r;
       const index_t row = static_cast<index_t>(b) * d.T + t;
@@ -555,6 +596,7 @@ void backward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const Packed
         }
         // ∂L/∂in = W_lᵀ ∂L/∂out
         simd::product(R, nOut, pk.w[l].data() + static_cast<index_t>(i) * nOut * ld, ld, gp, dp);
+        pf.upto(++pfDone, pfSteps);
       }
       if (l > 0)
         for (int r = 0; r < R; ++r) times_activate_grad(d.act, dIn.row(dInBase + r), prePtr[l - 1][r], dIn.stride);
