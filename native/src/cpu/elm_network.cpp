@@ -205,12 +205,18 @@ const T* y_prev(const NetworkDims& d, const NetworkInputs<T>& p, const T* y, int
   return t > 0 ? y + (row - 1) * d.dY() : (p.y0 ? p.y0 + static_cast<index_t>(b) * d.dY() : nullptr);
 }
 
-// Short copies (one neuron's slice) as a plain loop: inlined and vectorised, where
-// std::memcpy of a run-time length is a library call per slice.
+// Short copies (one neuron's slice) as a plain loop, inlined and vectorised: the
+// scans are compiled without GCC's loop-to-memcpy rewriting (ELM_NO_MEMCPY_CALLS),
+// which would make each of these slices a library call.
 template <class T>
 inline void copy_n(T* __restrict dst, const T* __restrict src, int n) {
   for (int q = 0; q < n; ++q) dst[q] = src[q];
 }
+#if defined(__GNUC__) && !defined(__clang__)
+#define ELM_NO_MEMCPY_CALLS __attribute__((optimize("no-tree-loop-distribute-patterns")))
+#else
+#define ELM_NO_MEMCPY_CALLS
+#endif
 
 // The scans walk the saved sequences one step at a time: a row block's slice of one
 // step is contiguous but the next step is B·N samples away (the hardware
@@ -338,7 +344,7 @@ struct RowBuf {
 // by layer (one register-blocked product per neuron for the R rows), then Δm,
 // m_t and y_t again as whole-row loops.
 template <class T>
-void forward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const PackedMlp<T>& pk, const LayerPads<T>& pad,
+ELM_NO_MEMCPY_CALLS void forward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const PackedMlp<T>& pk, const LayerPads<T>& pad,
                   const NetworkSaved<T>& s, int b0, int R) {
   const int hid = d.hidden(), nBr = d.N * d.dTree, nM = d.N * d.dM;
   // km: κ_m ⊙ m_{t−1}; act[l]: layer l's output; preRow, dltRow, mRow: step t's pre, Δm,
@@ -479,7 +485,7 @@ struct VectorGrads {
 
 // BPTT of the rows [b0, b0+R), steps T−1 … 0, in the order of forward_rows reversed.
 template <class T>
-void backward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const PackedMlp<T>& pk, const LayerPads<T>& pad,
+ELM_NO_MEMCPY_CALLS void backward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const PackedMlp<T>& pk, const LayerPads<T>& pad,
                    const NetworkSaved<T>& s, const T* dY, T* slot, T* const* gWpad,
                    const NetworkGradOut<T>& out, int b0, int R) {
   const int hid = d.hidden(), nBr = d.N * d.dTree, nM = d.N * d.dM;
