@@ -84,13 +84,16 @@ class PhaseTimer {
   double t_, c_, p_;
 };
 
-// Batch rows are cut into fixed blocks of kRowBlock (not one per worker): each
-// block owns a gradient slot, and the slots are summed in block order, so the
-// results do not depend on the thread count.
+// Batch rows are cut into blocks fixed by B alone (not one per worker): each block
+// owns a gradient slot, and the slots are summed in block order, so the results do
+// not depend on the thread count. Blocks have at most kRowBlock rows (advanced
+// together: weights loaded once for the rows, synapses as row lanes) and there are
+// at least two when B ≥ 2, so two workers have work.
 constexpr int kRowBlock = 4;  // (the lane vectors below are kRowBlock wide)
+int block_rows(int B) { return std::min(kRowBlock, std::max(1, (B + 1) / 2)); }
+int row_blocks(int B) { return (B + block_rows(B) - 1) / block_rows(B); }
 // Steps whose MLP weight gradients are taken together in the backward scan.
 constexpr int kGradSteps = 8;
-int row_blocks(int B) { return (B + kRowBlock - 1) / kRowBlock; }
 
 // Synapses (ELM_SPEC §4: b_t = κ_b ⊙ b_{t−1} + branch_sum(w ⊙ z_t[src])) on
 // row-interleaved ("lane") vectors: entry k of z_t holds the block's R ≤ 4 rows
@@ -697,7 +700,7 @@ void elm_network_forward(const NetworkDims& d, const NetworkInputs<T>& p, T* y, 
   timer.mark("pack");
   parallel_for(row_blocks(d.B), 1, [&](std::int64_t c0, std::int64_t c1) {
     for (std::int64_t c = c0; c < c1; ++c) {
-      const int b0 = static_cast<int>(c) * kRowBlock, R = std::min(kRowBlock, d.B - b0);
+      const int b0 = static_cast<int>(c) * block_rows(d.B), R = std::min(block_rows(d.B), d.B - b0);
       forward_rows(d, p, pk, pad, s, b0, R);
     }
   });
@@ -734,7 +737,7 @@ void elm_network_backward(const NetworkDims& d, const NetworkInputs<T>& p, const
         gW[l].assign(static_cast<size_t>(d.N) * d.layerOut(l) * pad.in[l], T(0));
         gWp[l] = gW[l].data();
       }
-      const int b0 = static_cast<int>(c) * kRowBlock, R = std::min(kRowBlock, d.B - b0);
+      const int b0 = static_cast<int>(c) * block_rows(d.B), R = std::min(block_rows(d.B), d.B - b0);
       backward_rows(d, p, pk, pad, s, dY, slot, gWp, out, b0, R);
       for (int i = 0; i < d.N; ++i) {
         const NetworkGradSlot<T> g = network_grad_slot(d, slot, i);
