@@ -1,20 +1,33 @@
-// CPU ELM Network kernel: see elm_network.h.
+// CPU ELM Network kernel (ELM_SPEC §4): see elm_network.h.
 //
-// Schedule: the batch is split into contiguous row chunks, one per worker; a chunk
-// runs the whole sequence (rows never interact, so no barrier per step). Within
-// a step, neuron i is computed for all rows of the chunk together, so its weights
-// are loaded once per step for R rows; the MLP layers are row-blocked products
-// with the innermost loop over a contiguous output (forward, weights packed as
-// [in,out]) or input (backward, PyTorch layout [out,in]) dimension, which the
-// compiler vectorises. z_t = [x_t ; y_{t−1}] is copied into one contiguous row
-// per step, so a synapse is one indexed load with no branch; in the backward
-// pass ∂L/∂z_t is scattered into a row buffer (the worker owns its rows), then
-// split into dx and ∂L/∂y_{t−1}. (The CUDA bodies gather through
-// network_readers instead, since there neurons of a row run in parallel.)
+// Schedule. The batch is cut into row blocks fixed by B alone (≤ kRowBlock = 4
+// rows, at least two blocks; block_rows); a block runs the whole sequence on one
+// worker (rows never interact, so no barrier per step) and owns a gradient slot;
+// slots are summed in block order, so results are bit-identical for any thread
+// count. Per step t, for the R rows of a block:
 //
-// The math is that of elm/network.h (one sample, shared with CUDA), reordered;
-// the activations are elm/activations.h. The tests hold both to the TypeScript
-// oracle.
+//   forward   z_t = [x_t ; y_{t−1}] as row lanes (entry k holds the R rows side by
+//             side), so each synapse of w ⊙ z_t[src] is one vector FMA for all rows;
+//             b_t, κ_m ⊙ m_{t−1}, Δm = ctanh(out), m_t, y_t are whole-row loops over
+//             all N neurons; per neuron only the MLP layers remain, register-blocked
+//             products (elm_network_simd.h: R rows × 32 outputs in zmm accumulators,
+//             weights packed once per call as [in, out]). b_t, m_t, Δm and the hidden
+//             pre-activations go to `saved` with streaming stores (they are read only
+//             by the backward; m_t, b_t for step t+1 stay in row buffers).
+//   backward  the same in reverse: whole-row loops for ∂L/∂y_t, ∂L/∂m_t, ∂L/∂Δm, the
+//             κ terms; per neuron the products ∂L/∂in = W_lᵀ ∂L/∂out (weights packed
+//             [out, in]); the synapses as lanes: ∂L/∂w (per-row partial sums, added
+//             at the end) and ∂L/∂z_t = [dx_t ; ∂L/∂y_{t−1}] in synapse order. The MLP
+//             weight and bias gradients are deferred: each step keeps its ∂L/∂out and
+//             layer inputs, and every kGradSteps = 8 steps ΔW_l += Σ ∂L/∂out ⊗ in runs
+//             over those 8·R samples with the gradient tile in registers
+//             (simd::outer_many) instead of a read-modify-write of W's gradient per
+//             step. The next step's saved slices are prefetched during the neuron
+//             loop (the saved sequences are far larger than the caches).
+//
+// The math is that of elm/network.h (one sample, shared with the CUDA bodies),
+// reordered; the activations are elm/activations.h. The tests hold both to the
+// TypeScript oracle. ELM_NETWORK_PROFILE=1 prints per-phase times.
 #include "cpu/elm_network.h"
 
 #include <math.h>
@@ -42,7 +55,6 @@ double exp(double) __attribute__((simd("notinbranch")));
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <mutex>
 #include <vector>
 
 #include "cpu/parallel.h"
