@@ -352,7 +352,11 @@ void axon_outputs(const NetworkDims& d, const NetworkInputs<T>& p, const T* mNow
         const float* m = mNow + static_cast<index_t>(q / d.dAxon) * d.dM;
         __m512 acc = _mm512_mul_ps(_mm512_loadu_ps(wy), _mm512_loadu_ps(m));
         for (int c = 16; c < d.dM; c += 16) acc = _mm512_fmadd_ps(_mm512_loadu_ps(wy + c), _mm512_loadu_ps(m + c), acc);
-        yNow[q] = p.bY[q] + _mm512_reduce_add_ps(acc);
+        alignas(64) float h[16];  // tree sum, halves folded (_mm512_reduce_add_ps warns on GCC 12)
+        _mm512_store_ps(h, acc);
+        for (int w = 8; w > 0; w /= 2)
+          for (int c = 0; c < w; ++c) h[c] += h[c + w];
+        yNow[q] = p.bY[q] + h[0];
       }
       return;
     }
