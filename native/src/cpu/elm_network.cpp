@@ -1,20 +1,33 @@
-// CPU ELM Network kernel: see elm_network.h.
+// CPU ELM Network kernel (ELM_SPEC §4): see elm_network.h.
 //
-// Schedule: the batch is split into contiguous row chunks, one per worker; a chunk
-// runs the whole sequence (rows never interact, so no barrier per step). Within
-// a step, neuron i is computed for all rows of the chunk together, so its weights
-// are loaded once per step for R rows; the MLP layers are row-blocked products
-// with the innermost loop over a contiguous output (forward, weights packed as
-// [in,out]) or input (backward, PyTorch layout [out,in]) dimension, which the
-// compiler vectorises. z_t = [x_t ; y_{t−1}] is copied into one contiguous row
-// per step, so a synapse is one indexed load with no branch; in the backward
-// pass ∂L/∂z_t is scattered into a row buffer (the worker owns its rows), then
-// split into dx and ∂L/∂y_{t−1}. (The CUDA bodies gather through
-// network_readers instead, since there neurons of a row run in parallel.)
+// Schedule. The batch is cut into row blocks fixed by B alone (≤ kRowBlock = 4
+// rows, at least two blocks; block_rows); a block runs the whole sequence on one
+// worker (rows never interact, so no barrier per step) and owns a gradient slot;
+// slots are summed in block order, so results are bit-identical for any thread
+// count. Per step t, for the R rows of a block:
 //
-// The math is that of elm/network.h (one sample, shared with CUDA), reordered;
-// the activations are elm/activations.h. The tests hold both to the TypeScript
-// oracle.
+//   forward   z_t = [x_t ; y_{t−1}] as row lanes (entry k holds the R rows side by
+//             side), so each synapse of w ⊙ z_t[src] is one vector FMA for all rows;
+//             b_t, κ_m ⊙ m_{t−1}, Δm = ctanh(out), m_t, y_t are whole-row loops over
+//             all N neurons; per neuron only the MLP layers remain, register-blocked
+//             products (elm_network_simd.h: R rows × 32 outputs in zmm accumulators,
+//             weights packed once per call as [in, out]). b_t, m_t, Δm and the hidden
+//             pre-activations go to `saved` with streaming stores (they are read only
+//             by the backward; m_t, b_t for step t+1 stay in row buffers).
+//   backward  the same in reverse: whole-row loops for ∂L/∂y_t, ∂L/∂m_t, ∂L/∂Δm, the
+//             κ terms; per neuron the products ∂L/∂in = W_lᵀ ∂L/∂out (weights packed
+//             [out, in]); the synapses as lanes: ∂L/∂w (per-row partial sums, added
+//             at the end) and ∂L/∂z_t = [dx_t ; ∂L/∂y_{t−1}] in synapse order. The MLP
+//             weight and bias gradients are deferred: each step keeps its ∂L/∂out and
+//             layer inputs, and every kGradSteps = 8 steps ΔW_l += Σ ∂L/∂out ⊗ in runs
+//             over those 8·R samples with the gradient tile in registers
+//             (simd::outer_many) instead of a read-modify-write of W's gradient per
+//             step. The next step's saved slices are prefetched during the neuron
+//             loop (the saved sequences are far larger than the caches).
+//
+// The math is that of elm/network.h (one sample, shared with the CUDA bodies),
+// reordered; the activations are elm/activations.h. The tests hold both to the
+// TypeScript oracle. ELM_NETWORK_PROFILE=1 prints per-phase times.
 #include "cpu/elm_network.h"
 
 #include <math.h>
@@ -31,7 +44,16 @@ double exp(double) __attribute__((simd("notinbranch")));
 }
 #endif
 
+#include <time.h>
+
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
+
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <vector>
 
@@ -42,14 +64,113 @@ double exp(double) __attribute__((simd("notinbranch")));
 namespace elm::cpu {
 namespace {
 
-// Batch rows split into contiguous chunks, one per worker.
-struct Chunks {
-  int count, rows;
+// ELM_NETWORK_PROFILE=1 prints each phase's wall time, the calling thread's CPU
+// time and the process's CPU time (all threads: on a busy machine wall time
+// alone says little) to stderr.
+class PhaseTimer {
+ public:
+  explicit PhaseTimer(const char* pass)
+      : pass_(pass), on_(std::getenv("ELM_NETWORK_PROFILE") != nullptr), t_(now()), c_(cpu(CLOCK_THREAD_CPUTIME_ID)),
+        p_(cpu(CLOCK_PROCESS_CPUTIME_ID)) {}
+  void mark(const char* phase) {
+    if (!on_) return;
+    const double t = now(), c = cpu(CLOCK_THREAD_CPUTIME_ID), pc = cpu(CLOCK_PROCESS_CPUTIME_ID);
+    std::fprintf(stderr, "elm_network %s %-14s wall %7.2f ms  thread cpu %7.2f ms  process cpu %7.2f ms\n", pass_, phase,
+                 t - t_, c - c_, pc - p_);
+    t_ = t;
+    c_ = c;
+    p_ = pc;
+  }
+
+ private:
+  static double now() {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
+  }
+  static double cpu(clockid_t id) {
+    timespec ts{};
+    clock_gettime(id, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec * 1e-6;
+  }
+  const char* pass_;
+  bool on_;
+  double t_, c_, p_;
 };
-Chunks batch_chunks(int B) {
-  const int n = std::max(1, std::min(B, num_threads()));
-  const int rows = (B + n - 1) / n;
-  return {(B + rows - 1) / rows, rows};
+
+// Batch rows are cut into blocks fixed by B alone (not one per worker): each block
+// owns a gradient slot, and the slots are summed in block order, so the results do
+// not depend on the thread count. Blocks have at most kRowBlock rows (advanced
+// together: weights loaded once for the rows, synapses as row lanes) and there are
+// at least two when B ≥ 2, so two workers have work.
+constexpr int kRowBlock = 4;  // (the lane vectors below are kRowBlock wide)
+int block_rows(int B) { return std::min(kRowBlock, std::max(1, (B + 1) / 2)); }
+int row_blocks(int B) { return (B + block_rows(B) - 1) / block_rows(B); }
+// Steps whose MLP weight gradients are taken together in the backward scan.
+constexpr int kGradSteps = 8;
+
+// Synapses (ELM_SPEC §4: b_t = κ_b ⊙ b_{t−1} + branch_sum(w ⊙ z_t[src])) on
+// row-interleaved ("lane") vectors: entry k of z_t holds the block's R ≤ 4 rows
+// side by side, so one synapse — its index and weight loaded once — is one vector
+// operation for all the rows (lanes past R are zero). Synapse q = i·kc + j is on
+// branch n = ⌊q/dBrch⌋ = i·dTree + ⌊j/dBrch⌋.
+template <class T>
+struct Lane {
+  typedef T v __attribute__((vector_size(kRowBlock * sizeof(T))));
+};
+template <class T>
+using Lanes = typename Lane<T>::v;
+
+// The loops below read through an index: GCC is kept from turning them into AVX-512
+// gathers (slower than plain loads on recent Intel parts, microcode mitigations).
+#if defined(__GNUC__) && !defined(__clang__)
+#define ELM_NO_GATHER __attribute__((optimize("no-tree-vectorize")))
+#else
+#define ELM_NO_GATHER
+#endif
+
+// zT[k] = z_t[k] of each row: x_t (rows x[r]), then y_{t−1} (yPrev[r]; null = 0)
+template <class T>
+void lanes_z(const NetworkDims& d, int R, const T* const* x, const T* const* yPrev, Lanes<T>* zT) {
+  for (int k = 0; k < d.dIn; ++k) {
+    Lanes<T> v = {};
+    for (int r = 0; r < R; ++r) v[r] = x[r][k];
+    zT[k] = v;
+  }
+  for (int k = 0; k < d.dY(); ++k) {
+    Lanes<T> v = {};
+    for (int r = 0; r < R; ++r) v[r] = yPrev[r] ? yPrev[r][k] : T(0);
+    zT[d.dIn + k] = v;
+  }
+}
+
+// uT[n] = Σ_{synapses q of branch n} w[q]·zT[src[q]], in synapse order (as elm/network.h)
+template <class T>
+ELM_NO_GATHER void lanes_branch_sums(const NetworkDims& d, const std::int32_t* src, const T* w, const Lanes<T>* zT,
+                                     Lanes<T>* uT) {
+  const int nBr = d.N * d.dTree;
+  for (int n = 0; n < nBr; ++n) {
+    const index_t q0 = static_cast<index_t>(n) * d.dBrch;
+    Lanes<T> acc = {};
+    for (int e = 0; e < d.dBrch; ++e) acc += w[q0 + e] * zT[src[q0 + e]];
+    uT[n] = acc;
+  }
+}
+
+// Backward of the synapses, given dbT[n] = ∂L/∂b_t of branch n:
+//   gwT[q] += dbT[branch]·zT[src[q]]   (∂L/∂w, per row; the rows are summed at the end)
+//   dzT[src[q]] += w[q]·dbT[branch]    (∂L/∂z_t, summed in synapse order as network_dz)
+template <class T>
+ELM_NO_GATHER void lanes_synapse_grads(const NetworkDims& d, const std::int32_t* src, const T* w, const Lanes<T>* zT,
+                                       const Lanes<T>* dbT, Lanes<T>* gwT, Lanes<T>* dzT) {
+  const int nBr = d.N * d.dTree;
+  for (int n = 0; n < nBr; ++n) {
+    const index_t q0 = static_cast<index_t>(n) * d.dBrch;
+    const Lanes<T> db = dbT[n];
+    for (int e = 0; e < d.dBrch; ++e) {
+      const std::int32_t k = src[q0 + e];
+      gwT[q0 + e] += db * zT[k];
+      dzT[k] += w[q0 + e] * db;
+    }
+  }
 }
 
 // Padded widths of the MLP layers (multiples of the SIMD width).
@@ -92,275 +213,565 @@ struct PackedMlp {
   }
 };
 
-// z_t = [x_t ; y_{t−1}] for row b, contiguous.
+// y_{t−1} of row b (y0 at t = 0; null = 0).
 template <class T>
-void build_z(const NetworkDims& d, const NetworkInputs<T>& p, const T* y, int b, int t, T* z) {
+const T* y_prev(const NetworkDims& d, const NetworkInputs<T>& p, const T* y, int b, int t) {
   const index_t row = static_cast<index_t>(b) * d.T + t;
-  std::memcpy(z, p.x + row * d.dIn, sizeof(T) * d.dIn);
-  const T* yPrev = t > 0 ? y + (row - 1) * d.dY() : (p.y0 ? p.y0 + static_cast<index_t>(b) * d.dY() : nullptr);
-  if (yPrev) std::memcpy(z + d.dIn, yPrev, sizeof(T) * d.dY());
-  else std::fill(z + d.dIn, z + d.dZ(), T(0));
+  return t > 0 ? y + (row - 1) * d.dY() : (p.y0 ? p.y0 + static_cast<index_t>(b) * d.dY() : nullptr);
 }
 
-// Per-worker buffers of a chunk of R rows; row buffers padded (zeros past the data).
+// Short copies (one neuron's slice) as a plain loop, inlined and vectorised: the
+// scans are compiled without GCC's loop-to-memcpy rewriting (ELM_NO_MEMCPY_CALLS),
+// which would make each of these slices a library call.
 template <class T>
-struct ChunkScratch {
-  int R, ld;
-  std::vector<T> z, dz, h0, bufA, bufB, dm;
-  ChunkScratch(const NetworkDims& d, const LayerPads<T>& pad, int R_) : R(R_), ld(pad.max) {
-    z.resize(static_cast<size_t>(R) * d.dZ());
-    dz.resize(static_cast<size_t>(R) * d.dZ());
-    h0.assign(static_cast<size_t>(R) * ld, T(0));
-    bufA.assign(static_cast<size_t>(R) * ld, T(0));
-    bufB.assign(static_cast<size_t>(R) * ld, T(0));
-    dm.resize(static_cast<size_t>(R) * d.dM);
+inline void copy_n(T* __restrict dst, const T* __restrict src, int n) {
+  for (int q = 0; q < n; ++q) dst[q] = src[q];
+}
+#if defined(__GNUC__) && !defined(__clang__)
+#define ELM_NO_MEMCPY_CALLS __attribute__((optimize("no-tree-loop-distribute-patterns")))
+#else
+#define ELM_NO_MEMCPY_CALLS
+#endif
+
+// The scans walk the saved sequences one step at a time: a row block's slice of one
+// step is contiguous but the next step is B·N samples away (the hardware
+// prefetchers do not cross to it), so the next step's slices are prefetched.
+template <class T>
+inline void prefetch(const T* p, index_t n, bool write) {
+  const char* c = reinterpret_cast<const char*>(p);
+  const index_t bytes = n * static_cast<index_t>(sizeof(T));
+  if (write) for (index_t q = 0; q < bytes; q += 64) __builtin_prefetch(c + q, 1);
+  else for (index_t q = 0; q < bytes; q += 64) __builtin_prefetch(c + q, 0);
+}
+
+// The next step's slices, prefetched a little at a time while this step computes:
+// a whole step's worth at once stalls on the line-fill buffers.
+class StepPrefetch {
+ public:
+  void clear() { n_ = 0, cur_ = 0, off_ = 0, total_ = 0, done_ = 0; }
+  template <class T>
+  void add(const T* p, index_t count) {
+    if (n_ == kMax) return;
+    const index_t bytes = count * static_cast<index_t>(sizeof(T));
+    ranges_[n_++] = {reinterpret_cast<const char*>(p), bytes};
+    total_ += bytes;
   }
-  T* row(std::vector<T>& v, int r) { return v.data() + static_cast<index_t>(r) * ld; }
-};
-
-constexpr int kMaxRows = 64;  // rows of a chunk processed together (larger chunks are split)
-
-template <class T>
-void forward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const PackedMlp<T>& pk, const LayerPads<T>& pad,
-                  const NetworkSaved<T>& s, int b0, int R, ChunkScratch<T>& S) {
-  const int kc = d.kc(), hid = d.hidden();
-  T* hIn[kMaxRows];
-  T* acc[kMaxRows];
-  index_t cur[kMaxRows];
-  for (int t = 0; t < d.T; ++t) {
-    for (int r = 0; r < R; ++r) build_z(d, p, s.y, b0 + r, t, S.z.data() + static_cast<index_t>(r) * d.dZ());
-    for (int i = 0; i < d.N; ++i) {
-      const std::int32_t* src = p.src + static_cast<index_t>(i) * kc;
-      const T* w = p.w + static_cast<index_t>(i) * kc;
-      const T* kappaB = p.kappaB + static_cast<index_t>(i) * d.dTree;
-      const T* kappaM = p.kappaM + static_cast<index_t>(i) * d.dM;
-      for (int r = 0; r < R; ++r) {
-        const int b = b0 + r;
-        cur[r] = d.sample(b, t, i);
-        const index_t init = static_cast<index_t>(b) * d.N + i;
-        const T* bPrev = t > 0 ? s.b + (cur[r] - d.stepStride()) * d.dTree : (p.b0 ? p.b0 + init * d.dTree : nullptr);
-        const T* mPrev = t > 0 ? s.m + (cur[r] - d.stepStride()) * d.dM : (p.m0 ? p.m0 + init * d.dM : nullptr);
-        const T* z = S.z.data() + static_cast<index_t>(r) * d.dZ();
-        T* h0 = S.row(S.h0, r);
-        T* bNow = s.b + cur[r] * d.dTree;
-        // b_t = κ_b ⊙ b_{t−1} + branch_sum(w ⊙ z_t[src])   (ELM_SPEC §4)
-        for (int br = 0; br < d.dTree; ++br) {
-          T u = T(0);
-          for (int e = 0; e < d.dBrch; ++e) {
-            const int j = br * d.dBrch + e;
-            u += w[j] * z[src[j]];
-          }
-          const T bt = (bPrev ? kappaB[br] * bPrev[br] : T(0)) + u;
-          bNow[br] = bt;
-          h0[br] = bt;
-        }
-        for (int k = 0; k < d.dM; ++k) h0[d.dTree + k] = mPrev ? kappaM[k] * mPrev[k] : T(0);
-        hIn[r] = h0;
-      }
-      // Δm = ctanh(MLP([b_t ; κ_m ⊙ m_{t−1}])): layer l reads hIn, writes acc (padded rows)
-      for (int l = 0; l <= d.lMlp; ++l) {
-        const int nIn = d.layerIn(l), nOut = d.layerOut(l);
-        const T* bias = p.mlpB[l] + static_cast<index_t>(i) * nOut;
-        for (int r = 0; r < R; ++r) {
-          acc[r] = S.row(l % 2 == 0 ? S.bufA : S.bufB, r);
-          std::memcpy(acc[r], bias, sizeof(T) * nOut);
-          std::fill(acc[r] + nOut, acc[r] + pad.out[l], T(0));
-        }
-        simd::product(R, nIn, pk.w[l].data() + static_cast<index_t>(i) * nIn * pad.out[l], pad.out[l], hIn, acc);
-        if (l < d.lMlp) {
-          for (int r = 0; r < R; ++r) {
-            // the CPU path keeps only the pre-activations (its backward recomputes act(pre));
-            // the post region of `saved` stays untouched (never paged in)
-            T* pre = s.pre + cur[r] * hid + static_cast<index_t>(l) * d.dMlp;
-            std::memcpy(pre, acc[r], sizeof(T) * nOut);
-            for (int o = 0; o < nOut; ++o) acc[r][o] = activate(d.act, acc[r][o]);  // act(0) = 0 in the padding
-            hIn[r] = acc[r];
-          }
-        }
-      }
-      // m_t = κ_m ⊙ m_{t−1} + gain ⊙ Δm;  y_t = W_y m_t + b_y
-      const T* gain = p.gain + static_cast<index_t>(i) * d.dM;
-      const T* wY = p.wY + static_cast<index_t>(i) * d.dAxon * d.dM;
-      for (int r = 0; r < R; ++r) {
-        const T* h0 = S.row(S.h0, r);
-        const T* o = acc[r];
-        T* dlt = s.deltaM + cur[r] * d.dM;
-        T* mNow = s.m + cur[r] * d.dM;
-        for (int k = 0; k < d.dM; ++k) dlt[k] = ctanh(o[k]);
-        for (int k = 0; k < d.dM; ++k) mNow[k] = h0[d.dTree + k] + gain[k] * dlt[k];
-        T* yNow = s.y + (static_cast<index_t>(b0 + r) * d.T + t) * d.dY() + static_cast<index_t>(i) * d.dAxon;
-        for (int a = 0; a < d.dAxon; ++a) {
-          T v = p.bY[static_cast<index_t>(i) * d.dAxon + a];
-          for (int k = 0; k < d.dM; ++k) v += wY[static_cast<index_t>(a) * d.dM + k] * mNow[k];
-          yNow[a] = v;
-        }
+  // issue the lines of the first num/den of the total
+  void upto(index_t num, index_t den) {
+    const index_t target = total_ * num / den;
+    while (done_ < target && cur_ < n_) {
+      __builtin_prefetch(ranges_[cur_].p + off_, 0);
+      off_ += 64;
+      done_ += 64;
+      if (off_ >= ranges_[cur_].bytes) {
+        done_ += ranges_[cur_].bytes - off_;  // (≤ 0: the range's last partial line)
+        ++cur_;
+        off_ = 0;
       }
     }
   }
+
+ private:
+  static constexpr int kMax = 16;
+  struct Range {
+    const char* p;
+    index_t bytes;
+  } ranges_[kMax];
+  int n_ = 0, cur_ = 0;
+  index_t off_ = 0, total_ = 0, done_ = 0;
+};
+
+// The forward writes the saved sequences once and reads them only in the backward
+// (a step's own m_t is kept in a row buffer for step t+1): streaming stores skip
+// reading each line into the cache before writing it (half the memory traffic).
+template <class T>
+inline void stream_copy(T* dst, const T* src, index_t n) {
+#if defined(__AVX512F__)
+  constexpr index_t L = 64 / sizeof(T);
+  index_t q = 0;
+  for (; q < n && (reinterpret_cast<std::uintptr_t>(dst + q) & 63) != 0; ++q) dst[q] = src[q];
+  for (; q + L <= n; q += L) {
+    if constexpr (sizeof(T) == 4) _mm512_stream_ps(reinterpret_cast<float*>(dst + q), _mm512_loadu_ps(src + q));
+    else _mm512_stream_pd(reinterpret_cast<double*>(dst + q), _mm512_loadu_pd(src + q));
+  }
+  for (; q < n; ++q) dst[q] = src[q];
+#else
+  std::memcpy(dst, src, sizeof(T) * static_cast<size_t>(n));
+#endif
+}
+inline void stream_fence() {
+#if defined(__AVX512F__)
+  _mm_sfence();
+#endif
 }
 
+// Elementwise kernels on non-overlapping arrays (restrict: vectorised without
+// run-time overlap checks).
 template <class T>
-void backward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const PackedMlp<T>& pk, const LayerPads<T>& pad,
+inline void add_scaled(T* __restrict y, const T* __restrict x, T a, int n) {  // y += a·x
+  for (int q = 0; q < n; ++q) y[q] += a * x[q];
+}
+template <class T>
+inline void add_prod(T* __restrict y, const T* __restrict a, const T* __restrict b, int n) {  // y += a ⊙ b
+  for (int q = 0; q < n; ++q) y[q] += a[q] * b[q];
+}
+template <class T>
+inline void add_to(T* __restrict y, const T* __restrict x, int n) {  // y += x
+  for (int q = 0; q < n; ++q) y[q] += x[q];
+}
+
+// y = ctanh(x) (elm/activations.h) over a row. On AVX-512 builds the loop is
+// vectorised 16 wide (libmvec's 512-bit tanhf): GCC's default preference for 256-bit
+// vectors on these parts would call the 8-wide variant twice as often.
+template <class T>
+void ctanh_rows(T* __restrict y, const T* __restrict x, index_t n) {
+  for (index_t q = 0; q < n; ++q) y[q] = ctanh(x[q]);
+}
+#if defined(__AVX512F__) && defined(__GLIBC__) && defined(__x86_64__)
+extern "C" __m512 _ZGVeN16v_tanhf(__m512);  // libmvec (glibc ≥ 2.35), as the 8-wide one GCC calls
+template <>
+inline void ctanh_rows<float>(float* __restrict y, const float* __restrict x, index_t n) {
+  const __m512 slope = _mm512_set1_ps(ctanh_slope<float>()), scale = _mm512_set1_ps(ctanh_scale<float>());
+  index_t q = 0;
+  for (; q + 16 <= n; q += 16)
+    _mm512_storeu_ps(y + q, _mm512_mul_ps(scale, _ZGVeN16v_tanhf(_mm512_mul_ps(slope, _mm512_loadu_ps(x + q)))));
+  for (; q < n; ++q) y[q] = ctanh(x[q]);
+}
+#endif
+
+// y_t = W_y m_t + b_y for every neuron of a row (q = i·dAxon + a). The dot products
+// are short and independent; on AVX-512 (float, d_m a multiple of 16) each is one
+// vector product and a tree sum, not a 16-long chain of dependent scalar adds.
+template <class T>
+void axon_outputs(const NetworkDims& d, const NetworkInputs<T>& p, const T* mNow, T* yNow) {
+#if defined(__AVX512F__)
+  if constexpr (sizeof(T) == 4) {
+    if (d.dM % 16 == 0) {
+      for (int q = 0; q < d.dY(); ++q) {
+        const float* wy = p.wY + static_cast<index_t>(q) * d.dM;
+        const float* m = mNow + static_cast<index_t>(q / d.dAxon) * d.dM;
+        __m512 acc = _mm512_mul_ps(_mm512_loadu_ps(wy), _mm512_loadu_ps(m));
+        for (int c = 16; c < d.dM; c += 16) acc = _mm512_fmadd_ps(_mm512_loadu_ps(wy + c), _mm512_loadu_ps(m + c), acc);
+        alignas(64) float h[16];  // tree sum, halves folded (_mm512_reduce_add_ps warns on GCC 12)
+        _mm512_store_ps(h, acc);
+        for (int w = 8; w > 0; w /= 2)
+          for (int c = 0; c < w; ++c) h[c] += h[c + w];
+        yNow[q] = p.bY[q] + h[0];
+      }
+      return;
+    }
+  }
+#endif
+  for (int q = 0; q < d.dY(); ++q) {
+    const T* wy = p.wY + static_cast<index_t>(q) * d.dM;
+    const T* m = mNow + static_cast<index_t>(q / d.dAxon) * d.dM;
+    T v = p.bY[q];
+    for (int c = 0; c < d.dM; ++c) v += wy[c] * m[c];
+    yNow[q] = v;
+  }
+}
+
+// Elementwise helpers over a whole row (all neurons at once): the branch on the
+// activation is outside the loop, so each loop vectorises.
+template <class T>
+void activate_rows(Activation a, T* x, index_t n) {
+  if (a == Activation::relu) for (index_t q = 0; q < n; ++q) x[q] = relu(x[q]);
+  else for (index_t q = 0; q < n; ++q) x[q] = silu(x[q]);
+}
+template <class T>
+void activate_rows(Activation a, T* __restrict y, const T* __restrict x, index_t n) {
+  if (a == Activation::relu) for (index_t q = 0; q < n; ++q) y[q] = relu(x[q]);
+  else for (index_t q = 0; q < n; ++q) y[q] = silu(x[q]);
+}
+template <class T>
+void times_activate_grad(Activation a, T* __restrict g, const T* __restrict pre, index_t n) {
+  if (a == Activation::relu) for (index_t q = 0; q < n; ++q) g[q] *= relu_grad(pre[q]);
+  else for (index_t q = 0; q < n; ++q) g[q] *= silu_grad(pre[q]);
+}
+
+// Row buffers of one block of R rows, each row holding every neuron: [R][N·width].
+// Per-neuron slices are padded to the SIMD width (zeros past the data stay zero).
+template <class T>
+struct RowBuf {
+  int width = 0;  // per neuron
+  index_t stride = 0;
+  std::vector<T> v;
+  void init(int R, int N, int w) {
+    width = w;
+    stride = static_cast<index_t>(N) * w;
+    v.assign(static_cast<size_t>(R) * stride, T(0));
+  }
+  T* row(int r) { return v.data() + r * stride; }
+  T* at(int r, int i) { return v.data() + r * stride + static_cast<index_t>(i) * width; }
+};
+
+// Forward of the rows [b0, b0+R) over the whole sequence. Per step: the branch
+// sums and κ_m ⊙ m_{t−1} of every neuron as whole-row loops, then the MLP layer
+// by layer (one register-blocked product per neuron for the R rows), then Δm,
+// m_t and y_t again as whole-row loops.
+template <class T>
+ELM_NO_MEMCPY_CALLS void forward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const PackedMlp<T>& pk, const LayerPads<T>& pad,
+                  const NetworkSaved<T>& s, int b0, int R) {
+  const int hid = d.hidden(), nBr = d.N * d.dTree, nM = d.N * d.dM;
+  // km: κ_m ⊙ m_{t−1}; act[l]: layer l's output; preRow, dltRow, mRow: step t's pre, Δm,
+  // m_t of the R rows in the saved layout (streamed out); mLast: m_{t−1}
+  RowBuf<T> km, act[kMaxMlpLayers], preRow, dltRow, mRow, mLast, bCur, bLast;
+  km.init(R, d.N, d.dM);
+  bCur.init(R, d.N, d.dTree);
+  bLast.init(R, d.N, d.dTree);
+  std::vector<Lanes<T>> zT(static_cast<size_t>(d.dZ())), uT(static_cast<size_t>(nBr));
+  for (int l = 0; l <= d.lMlp; ++l) act[l].init(R, d.N, pad.out[l]);
+  preRow.init(R, d.N, hid);
+  dltRow.init(R, d.N, d.dM);
+  mRow.init(R, d.N, d.dM);
+  mLast.init(R, d.N, d.dM);
+  T* a[kRowBlock];
+  T* acc[kRowBlock];
+  T* bRow[kRowBlock];
+  const T* yPrev[kRowBlock];
+  const T* xRow[kRowBlock];
+  const T* bPrevs[kRowBlock];
+  for (int t = 0; t < d.T; ++t) {
+    if (t + 1 < d.T)  // step t+1's inputs
+      for (int r = 0; r < R; ++r) prefetch(p.x + (static_cast<index_t>(b0 + r) * d.T + t + 1) * d.dIn, d.dIn, false);
+    // b_t = κ_b ⊙ b_{t−1} + branch_sum(w ⊙ z_t[src])   (ELM_SPEC §4)
+    for (int r = 0; r < R; ++r) {
+      const int b = b0 + r;
+      const index_t s0 = d.sample(b, t, 0);  // the N neurons of (b, t) are contiguous
+      bRow[r] = bCur.row(r);
+      xRow[r] = p.x + (static_cast<index_t>(b) * d.T + t) * d.dIn;
+      const T* bPrev = t > 0 ? bLast.row(r) : (p.b0 ? p.b0 + static_cast<index_t>(b) * nBr : nullptr);
+      (void)s0;
+      const T* mPrev = t > 0 ? mLast.row(r) : (p.m0 ? p.m0 + static_cast<index_t>(b) * nM : nullptr);
+      const T* yp = y_prev(d, p, s.y, b, t);
+      yPrev[r] = yp;
+      bPrevs[r] = bPrev;
+      T* k = km.row(r);
+      if (mPrev) for (int n = 0; n < nM; ++n) k[n] = p.kappaM[n] * mPrev[n];
+      else std::fill(k, k + nM, T(0));
+    }
+    lanes_z(d, R, xRow, yPrev, zT.data());
+    lanes_branch_sums(d, p.src, p.w, zT.data(), uT.data());
+    for (int r = 0; r < R; ++r) {
+      T* bt = bRow[r];
+      for (int n = 0; n < nBr; ++n) bt[n] = uT[n][r];
+      if (bPrevs[r]) for (int n = 0; n < nBr; ++n) bt[n] += p.kappaB[n] * bPrevs[r][n];
+    }
+    // Δm = ctanh(MLP^i([b_t ; κ_m ⊙ m_{t−1}])) for every neuron i
+    for (int l = 0; l <= d.lMlp; ++l) {
+      const int nIn = d.layerIn(l), nOut = d.layerOut(l), ld = pad.out[l];
+      for (int i = 0; i < d.N; ++i) {
+        const T* bias = p.mlpB[l] + static_cast<index_t>(i) * nOut;
+        const T* W = pk.w[l].data() + static_cast<index_t>(i) * nIn * ld;
+        for (int r = 0; r < R; ++r) {
+          acc[r] = act[l].at(r, i);
+          copy_n(acc[r], bias, nOut);
+        }
+        if (l == 0) {  // the input [b_t ; κ_m ⊙ m_{t−1}] in two parts, summed in input order
+          for (int r = 0; r < R; ++r) a[r] = bRow[r] + static_cast<index_t>(i) * d.dTree;
+          simd::product(R, d.dTree, W, ld, a, acc);
+          for (int r = 0; r < R; ++r) a[r] = km.at(r, i);
+          simd::product(R, d.dM, W + static_cast<index_t>(d.dTree) * ld, ld, a, acc);
+        } else {
+          for (int r = 0; r < R; ++r) a[r] = act[l - 1].at(r, i);
+          simd::product(R, nIn, W, ld, a, acc);
+        }
+      }
+      if (l < d.lMlp) {
+        for (int r = 0; r < R; ++r) {
+          // the CPU path keeps only the pre-activations (its backward recomputes act(pre));
+          // the post region of `saved` stays untouched (never paged in)
+          for (int i = 0; i < d.N; ++i) copy_n(preRow.at(r, i) + static_cast<index_t>(l) * d.dMlp, act[l].at(r, i), nOut);
+          activate_rows(d.act, act[l].row(r), act[l].stride);  // act(0) = 0 in the padding
+        }
+      }
+    }
+    // m_t = κ_m ⊙ m_{t−1} + gain ⊙ Δm;  y_t = W_y m_t + b_y
+    for (int r = 0; r < R; ++r) {
+      const int b = b0 + r;
+      const index_t s0 = d.sample(b, t, 0);
+      T* dlt = dltRow.row(r);
+      T* mNow = mRow.row(r);
+      if (act[d.lMlp].width == d.dM) ctanh_rows(dlt, act[d.lMlp].row(r), nM);  // outputs contiguous
+      else
+        for (int i = 0; i < d.N; ++i) ctanh_rows(dlt + static_cast<index_t>(i) * d.dM, act[d.lMlp].at(r, i), d.dM);
+      const T* k = km.row(r);
+      for (int n = 0; n < nM; ++n) mNow[n] = k[n] + p.gain[n] * dlt[n];
+      axon_outputs(d, p, mNow, s.y + (static_cast<index_t>(b) * d.T + t) * d.dY());
+      (void)s0;
+    }
+    // the R rows of step t are contiguous in the saved sequences
+    const index_t s0 = d.sample(b0, t, 0), n = static_cast<index_t>(R) * d.N;
+    stream_copy(s.b + s0 * d.dTree, bCur.row(0), n * d.dTree);
+    stream_copy(s.m + s0 * d.dM, mRow.row(0), n * d.dM);
+    stream_copy(s.deltaM + s0 * d.dM, dltRow.row(0), n * d.dM);
+    if (hid > 0) stream_copy(s.pre + s0 * hid, preRow.row(0), n * hid);
+    std::swap(mRow, mLast);
+    std::swap(bCur, bLast);
+  }
+  stream_fence();
+}
+
+// One block's gradients of the per-neuron vectors, contiguous over neurons (the
+// whole-row loops add into them), added into the block's slot at the end.
+template <class T>
+struct VectorGrads {
+  std::vector<T> kappaB, kappaM, gain, wY, bY, mlpB[kMaxMlpLayers];
+  VectorGrads(const NetworkDims& d, const LayerPads<T>& pad) : pad_(pad) {
+    kappaB.assign(static_cast<size_t>(d.N) * d.dTree, T(0));
+    kappaM.assign(static_cast<size_t>(d.N) * d.dM, T(0));
+    gain.assign(static_cast<size_t>(d.N) * d.dM, T(0));
+    wY.assign(static_cast<size_t>(d.dY()) * d.dM, T(0));
+    bY.assign(static_cast<size_t>(d.dY()), T(0));
+    for (int l = 0; l <= d.lMlp; ++l) mlpB[l].assign(static_cast<size_t>(d.N) * pad.out[l], T(0));
+  }
+  void add_to(const NetworkDims& d, T* slot) const {
+    auto add = [](T* dst, const T* src, int n) { for (int q = 0; q < n; ++q) dst[q] += src[q]; };
+    for (int i = 0; i < d.N; ++i) {
+      const NetworkGradSlot<T> g = network_grad_slot(d, slot, i);
+      add(g.kappaB, kappaB.data() + static_cast<index_t>(i) * d.dTree, d.dTree);
+      add(g.kappaM, kappaM.data() + static_cast<index_t>(i) * d.dM, d.dM);
+      add(g.gain, gain.data() + static_cast<index_t>(i) * d.dM, d.dM);
+      add(g.wY, wY.data() + static_cast<index_t>(i) * d.dAxon * d.dM, d.dAxon * d.dM);
+      add(g.bY, bY.data() + static_cast<index_t>(i) * d.dAxon, d.dAxon);
+      for (int l = 0; l <= d.lMlp; ++l)
+        add(g.mlp.b[l], mlpB[l].data() + static_cast<index_t>(i) * pad_.out[l], d.layerOut(l));
+    }
+  }
+  const LayerPads<T>& pad_;
+};
+
+// BPTT of the rows [b0, b0+R), steps T−1 … 0, in the order of forward_rows reversed.
+template <class T>
+ELM_NO_MEMCPY_CALLS void backward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const PackedMlp<T>& pk, const LayerPads<T>& pad,
                    const NetworkSaved<T>& s, const T* dY, T* slot, T* const* gWpad,
-                   T* dbStep, const NetworkGradOut<T>& out, int b0, int R, ChunkScratch<T>& S) {
-  const int kc = d.kc(), hid = d.hidden();
+                   const NetworkGradOut<T>& out, int b0, int R) {
+  const int hid = d.hidden(), nBr = d.N * d.dTree, nM = d.N * d.dM;
   T* dMc = out.dM0;  // the carried gradients live in dB0, dM0, dY0 until they are those
   T* dBc = out.dB0;
   T* dYc = out.dY0;
-  std::vector<T> hbuf(static_cast<size_t>(R) * S.ld, T(0));  // padded copies of the posts
-  T* hIn[kMaxRows];
-  T* dA[kMaxRows];
-  T* dH[kMaxRows];
-  index_t cur[kMaxRows];
+  VectorGrads<T> vg(d, pad);
+  // km: κ_m ⊙ m_{t−1}; dm: ∂L/∂m_t; grad[l]: ∂L/∂ layer l's output (pre-activation);
+  // in[l]: layer l's input (h0 = [b_t ; κ_m ⊙ m_{t−1}] for l = 0, act(pre) above);
+  // pre[l]: the saved pre-activations of layer l (l < lMlp), padded; dh0: ∂L/∂h0.
+  // grad and in keep kGradSteps steps (rows kk·R + r): the MLP weight gradients are
+  // taken once per kGradSteps steps over all their samples (simd::outer_many, the
+  // gradient tile held in registers) instead of a read-modify-write per step.
+  RowBuf<T> km, dm, gy, dh0, grad[kMaxMlpLayers], in[kMaxMlpLayers], pre[kMaxMlpLayers];
+  const bool preDirect = d.lMlp == 1 && pad.out[0] == d.dMlp;
+  const T* prePtr[kMaxMlpLayers][kRowBlock] = {};
+  km.init(R, d.N, d.dM);
+  dm.init(R, d.N, d.dM);
+  gy.init(R, d.N, d.dAxon);
+  dh0.init(R, d.N, pad.in[0]);
+  for (int l = 0; l <= d.lMlp; ++l) {
+    grad[l].init(R * kGradSteps, d.N, pad.out[l]);
+    in[l].init(R * kGradSteps, d.N, pad.in[l]);
+    if (l < d.lMlp && !preDirect) pre[l].init(R, d.N, pad.out[l]);
+  }
+  // synapse work: z_t, ∂L/∂b_t, ∂L/∂z_t as lanes; ∂L/∂w per row (lanes); the rows' ∂L/∂b_t and dx
+  std::vector<Lanes<T>> zT(static_cast<size_t>(d.dZ())), dzT(static_cast<size_t>(d.dZ())),
+      dbT(static_cast<size_t>(nBr), Lanes<T>{}), gwT(static_cast<size_t>(d.N) * d.kc(), Lanes<T>{});
+  RowBuf<T> dbRow, dxRow;
+  dbRow.init(R, d.N, d.dTree);
+  dxRow.init(R, 1, d.dIn);
+  StepPrefetch pf;
+  T* gp[kRowBlock * kGradSteps];
+  T* hp[kRowBlock * kGradSteps];
+  T* dp[kRowBlock];
   for (int t = d.T - 1; t >= 0; --t) {
-    for (int r = 0; r < R; ++r) build_z(d, p, s.y, b0 + r, t, S.z.data() + static_cast<index_t>(r) * d.dZ());
-    std::fill(S.dz.begin(), S.dz.end(), T(0));
-    for (int i = 0; i < d.N; ++i) {
-      const NetworkGradSlot<T> g = network_grad_slot(d, slot, i);
-      const T* kappaB = p.kappaB + static_cast<index_t>(i) * d.dTree;
-      const T* kappaM = p.kappaM + static_cast<index_t>(i) * d.dM;
-      const T* gain = p.gain + static_cast<index_t>(i) * d.dM;
-      const T* wY = p.wY + static_cast<index_t>(i) * d.dAxon * d.dM;
-      for (int r = 0; r < R; ++r) {
-        const int b = b0 + r;
-        const index_t row = static_cast<index_t>(b) * d.T + t;
-        cur[r] = d.sample(b, t, i);
-        const index_t init = static_cast<index_t>(b) * d.N + i;
-        const T* mPrev = t > 0 ? s.m + (cur[r] - d.stepStride()) * d.dM : (p.m0 ? p.m0 + init * d.dM : nullptr);
-        const T* mNow = s.m + cur[r] * d.dM;
-        const T* dlt = s.deltaM + cur[r] * d.dM;
-        T* dm = S.dm.data() + static_cast<index_t>(r) * d.dM;
-        T* h0 = S.row(S.h0, r);
-        // y_t = W_y m_t + b_y
-        std::memcpy(dm, dMc + init * d.dM, sizeof(T) * d.dM);
-        for (int a = 0; a < d.dAxon; ++a) {
-          const index_t q = static_cast<index_t>(i) * d.dAxon + a;
-          const T gy = dY[row * d.dY() + q] + dYc[static_cast<index_t>(b) * d.dY() + q];
-          g.bY[a] += gy;
-          T* gwy = g.wY + static_cast<index_t>(a) * d.dM;
-          const T* wya = wY + static_cast<index_t>(a) * d.dM;
-          for (int k = 0; k < d.dM; ++k) {
-            gwy[k] += gy * mNow[k];
-            dm[k] += gy * wya[k];
-          }
-        }
-        // m_t = κ_m ⊙ m_{t−1} + gain ⊙ Δm,  Δm = ctanh(out)
-        dA[r] = S.row(S.bufA, r);
-        dH[r] = S.row(S.bufB, r);
-        for (int k = 0; k < d.dM; ++k) {
-          g.gain[k] += dm[k] * dlt[k];
-          dA[r][k] = dm[k] * gain[k] * ctanh_grad_from_output(dlt[k]);
-        }
-        std::memcpy(h0, s.b + cur[r] * d.dTree, sizeof(T) * d.dTree);
-        for (int k = 0; k < d.dM; ++k) h0[d.dTree + k] = mPrev ? kappaM[k] * mPrev[k] : T(0);
+    const int kk = (d.T - 1 - t) % kGradSteps, base = kk * R;  // this step's rows in grad, in
+    pf.clear();
+    if (t >= 1) {  // step t−1's slices (R rows are contiguous), and m_{t−2}, b_{t−2}
+      const index_t s1 = d.sample(b0, t - 1, 0), n = static_cast<index_t>(R) * d.N;
+      pf.add(s.deltaM + s1 * d.dM, n * d.dM);
+      pf.add(s.pre + s1 * hid, n * hid);
+      if (t >= 2) {
+        pf.add(s.m + (s1 - d.stepStride()) * d.dM, n * d.dM);
+        pf.add(s.b + (s1 - d.stepStride()) * d.dTree, n * d.dTree);
       }
-      // MLP backward, layer lMlp … 0 (dA: ∂L/∂ this layer's output, dH: ∂L/∂ its input)
-      for (int l = d.lMlp; l >= 0; --l) {
-        const int nIn = d.layerIn(l), nOut = d.layerOut(l);
+      for (int r = 0; r < R; ++r) {
+        const index_t row1 = static_cast<index_t>(b0 + r) * d.T + t - 1;
+        pf.add(dY + row1 * d.dY(), d.dY());
+        pf.add(p.x + row1 * d.dIn, d.dIn);
+      }
+    }
+    const index_t pfSteps = static_cast<index_t>(d.lMlp + 1) * d.N;
+    index_t pfDone = 0;
+    for (int r = 0; r < R; ++r) {
+      const int b = b0 + r;
+      const index_t row = static_cast<index_t>(b) * d.T + t;
+      const index_t s0 = d.sample(b, t, 0);
+      const T* mPrev = t > 0 ? s.m + (s0 - d.stepStride()) * d.dM : (p.m0 ? p.m0 + static_cast<index_t>(b) * nM : nullptr);
+      const T* mNow = s.m + s0 * d.dM;
+      const T* dlt = s.deltaM + s0 * d.dM;
+      // y_t = W_y m_t + b_y: ∂L/∂y_t (direct + through z_{t+1}), ∂L/∂m_t
+      T* g = gy.row(r);
+      T* dmr = dm.row(r);
+      for (int q = 0; q < d.dY(); ++q) {
+        g[q] = dY[row * d.dY() + q] + dYc[static_cast<index_t>(b) * d.dY() + q];
+        vg.bY[q] += g[q];
+      }
+      std::memcpy(dmr, dMc + static_cast<index_t>(b) * nM, sizeof(T) * nM);
+      for (int q = 0; q < d.dY(); ++q) {  // q = i·dAxon + a
+        const index_t off = static_cast<index_t>(q / d.dAxon) * d.dM;
+        add_scaled(vg.wY.data() + static_cast<index_t>(q) * d.dM, mNow + off, g[q], d.dM);
+        add_scaled(dmr + off, p.wY + static_cast<index_t>(q) * d.dM, g[q], d.dM);
+      }
+      // m_t = κ_m ⊙ m_{t−1} + gain ⊙ Δm,  Δm = ctanh(out)
+      add_prod(vg.gain.data(), dmr, dlt, nM);
+      for (int i = 0; i < d.N; ++i) {
+        T* __restrict go = grad[d.lMlp].at(base + r, i);
+        const T* __restrict dmi = dmr + static_cast<index_t>(i) * d.dM;
+        const T* __restrict gi = p.gain + static_cast<index_t>(i) * d.dM;
+        const T* __restrict di = dlt + static_cast<index_t>(i) * d.dM;
+        for (int k = 0; k < d.dM; ++k) go[k] = dmi[k] * gi[k] * ctanh_grad_from_output(di[k]);
+      }
+      // the MLP inputs of step t: h0 = [b_t ; κ_m ⊙ m_{t−1}], act(pre) of the hidden layers
+      T* k = km.row(r);
+      if (mPrev) for (int n = 0; n < nM; ++n) k[n] = p.kappaM[n] * mPrev[n];
+      else std::fill(k, k + nM, T(0));
+      for (int i = 0; i < d.N; ++i) {
+        T* h0 = in[0].at(base + r, i);
+        copy_n(h0, s.b + (s0 + i) * d.dTree, d.dTree);
+        copy_n(h0 + d.dTree, k + static_cast<index_t>(i) * d.dM, d.dM);
+      }
+      for (int l = 0; l < d.lMlp; ++l) {
+        // one hidden layer of a SIMD-width multiple: the saved row is already [N][pad] (no copy)
+        if (preDirect) prePtr[l][r] = s.pre + s0 * hid;
+        else {
+          for (int i = 0; i < d.N; ++i)
+            copy_n(pre[l].at(r, i), s.pre + (s0 + i) * hid + static_cast<index_t>(l) * d.dMlp, d.dMlp);
+          prePtr[l][r] = pre[l].row(r);
+        }
+        activate_rows(d.act, in[l + 1].row(base + r), prePtr[l][r], in[l + 1].stride);
+      }
+    }
+    // MLP backward, layer lMlp … 0
+    for (int l = d.lMlp; l >= 0; --l) {
+      const int nIn = d.layerIn(l), nOut = d.layerOut(l), ld = pad.in[l];
+      RowBuf<T>& dIn = l > 0 ? grad[l - 1] : dh0;  // ∂L/∂ this layer's input (before act')
+      const int dInBase = l > 0 ? base : 0;
+      for (int r = 0; r < R; ++r) std::fill(dIn.row(dInBase + r), dIn.row(dInBase + r) + dIn.stride, T(0));
+      for (int i = 0; i < d.N; ++i) {
         for (int r = 0; r < R; ++r) {
-          if (l == 0) {
-            hIn[r] = S.row(S.h0, r);
-          } else {
-            hIn[r] = hbuf.data() + static_cast<index_t>(r) * S.ld;
-            const T* pre = s.pre + cur[r] * hid + static_cast<index_t>(l - 1) * d.dMlp;
-            for (int q = 0; q < nIn; ++q) hIn[r][q] = activate(d.act, pre[q]);
-          }
-          T* gb = g.mlp.b[l];
-          for (int o = 0; o < nOut; ++o) gb[o] += dA[r][o];
-          std::fill(dH[r], dH[r] + pad.in[l], T(0));
+          gp[r] = grad[l].at(base + r, i);
+          dp[r] = dIn.at(dInBase + r, i);
         }
-        simd::outer(R, nOut, gWpad[l] + static_cast<index_t>(i) * nOut * pad.in[l], pad.in[l], dA, hIn);
-        simd::product(R, nOut, pk.w[l].data() + static_cast<index_t>(i) * nOut * pad.in[l], pad.in[l], dA, dH);
-        if (l > 0) {
-          for (int r = 0; r < R; ++r) {
-            const T* pre = s.pre + cur[r] * hid + static_cast<index_t>(l - 1) * d.dMlp;
-            for (int q = 0; q < nIn; ++q) dH[r][q] *= activate_grad(d.act, pre[q]);
-            // stale values past nIn in dA's next use are never read (reads stop at nOut)
-          }
-        }
-        for (int r = 0; r < R; ++r) std::swap(dA[r], dH[r]);
+        // ∂L/∂in = W_lᵀ ∂L/∂out
+        simd::product(R, nOut, pk.w[l].data() + static_cast<index_t>(i) * nOut * ld, ld, gp, dp);
+        pf.upto(++pfDone, pfSteps);
       }
-      // dA_r = ∂L/∂[b_t ; κ_m ⊙ m_{t−1}]
-      const std::int32_t* src = p.src + static_cast<index_t>(i) * kc;
-      for (int r = 0; r < R; ++r) {
-        const int b = b0 + r;
-        const index_t init = static_cast<index_t>(b) * d.N + i;
-        const T* mPrev = t > 0 ? s.m + (cur[r] - d.stepStride()) * d.dM : (p.m0 ? p.m0 + init * d.dM : nullptr);
-        const T* bPrev = t > 0 ? s.b + (cur[r] - d.stepStride()) * d.dTree : (p.b0 ? p.b0 + init * d.dTree : nullptr);
-        const T* dm = S.dm.data() + static_cast<index_t>(r) * d.dM;
-        const T* dh0 = dA[r];
-        T* dMci = dMc + init * d.dM;
-        for (int k = 0; k < d.dM; ++k) {
-          const T gmk = dh0[d.dTree + k] + dm[k];  // κ_m ⊙ m_{t−1} feeds the MLP and m_t
-          if (mPrev) g.kappaM[k] += gmk * mPrev[k];
-          dMci[k] = gmk * kappaM[k];
-        }
-        T* dBci = dBc + init * d.dTree;
-        T* dbNow = dbStep + init * d.dTree;
-        for (int br = 0; br < d.dTree; ++br) {
-          const T db = dh0[br] + dBci[br];
-          if (bPrev) g.kappaB[br] += db * bPrev[br];
-          dBci[br] = db * kappaB[br];
-          dbNow[br] = db;
-        }
-      }
-      // ∂L/∂w[j] += Σ_r ∂L/∂b_t[⌊j/dBrch⌋]·z_t[src[j]];  ∂L/∂z_t[src[j]] += w[j]·∂L/∂b_t[⌊j/dBrch⌋]
-      // (a scatter: this worker owns its rows, and the neurons of a row run one after another)
-      const T* w = p.w + static_cast<index_t>(i) * kc;
-      for (int br = 0; br < d.dTree; ++br) {
-        T dbr[kMaxRows];
-        for (int r = 0; r < R; ++r) dbr[r] = dbStep[(static_cast<index_t>(b0 + r) * d.N + i) * d.dTree + br];
-        for (int e = 0; e < d.dBrch; ++e) {
-          const int j = br * d.dBrch + e;
-          const std::int32_t sj = src[j];
-          const T wj = w[j];
-          T acc = T(0);
-          for (int r = 0; r < R; ++r) {
-            acc += dbr[r] * S.z[static_cast<index_t>(r) * d.dZ() + sj];
-            S.dz[static_cast<index_t>(r) * d.dZ() + sj] += wj * dbr[r];
+      if (l > 0)
+        for (int r = 0; r < R; ++r) times_activate_grad(d.act, dIn.row(dInBase + r), prePtr[l - 1][r], dIn.stride);
+      (void)nIn;
+    }
+    // ∂L/∂W_l += Σ ∂L/∂out ⊗ in over the samples of the last kGradSteps steps (t descending, rows ascending)
+    if (kk == kGradSteps - 1 || t == 0) {
+      const int K = (kk + 1) * R;
+      for (int l = 0; l <= d.lMlp; ++l) {
+        const int nOut = d.layerOut(l), ld = pad.in[l];
+        for (int i = 0; i < d.N; ++i) {
+          for (int q = 0; q < K; ++q) {
+            gp[q] = grad[l].at(q, i);
+            hp[q] = in[l].at(q, i);
           }
-          g.w[j] += acc;
+          simd::outer_many(K, nOut, gWpad[l] + static_cast<index_t>(i) * nOut * ld, ld, gp, hp);
+          // ∂L/∂b_l += Σ ∂L/∂out (mlpB kept padded like grad)
+          simd::sum_rows(K, pad.out[l], gp, vg.mlpB[l].data() + static_cast<index_t>(i) * pad.out[l]);
         }
       }
     }
-    // ∂L/∂z_t: dx[b,t,:] and ∂L/∂y_{t−1} (read by step t−1)
+    // ∂L/∂[b_t ; κ_m ⊙ m_{t−1}] → ∂L/∂m_{t−1}, ∂L/∂b_t, κ gradients
     for (int r = 0; r < R; ++r) {
-      const T* dz = S.dz.data() + static_cast<index_t>(r) * d.dZ();
       const int b = b0 + r;
-      std::memcpy(out.dx + (static_cast<index_t>(b) * d.T + t) * d.dIn, dz, sizeof(T) * d.dIn);
-      std::memcpy(dYc + static_cast<index_t>(b) * d.dY(), dz + d.dIn, sizeof(T) * d.dY());
+      const index_t s0 = d.sample(b, t, 0);
+      const T* mPrev = t > 0 ? s.m + (s0 - d.stepStride()) * d.dM : (p.m0 ? p.m0 + static_cast<index_t>(b) * nM : nullptr);
+      const T* bPrev = t > 0 ? s.b + (s0 - d.stepStride()) * d.dTree : (p.b0 ? p.b0 + static_cast<index_t>(b) * nBr : nullptr);
+      const T* dmr = dm.row(r);
+      T* dMcr = dMc + static_cast<index_t>(b) * nM;
+      T* dBcr = dBc + static_cast<index_t>(b) * nBr;
+      T* dbNow = dbRow.row(r);
+      // gmk = ∂L/∂(κ_m ⊙ m_{t−1}): it feeds the MLP input and m_t; db = ∂L/∂b_t (total)
+      T* __restrict gmk = km.row(r);  // (κ_m ⊙ m_{t−1} itself is no longer needed)
+      for (int i = 0; i < d.N; ++i) {
+        const T* __restrict dh = dh0.at(r, i);
+        T* __restrict gi = gmk + static_cast<index_t>(i) * d.dM;
+        const T* __restrict dmi = dmr + static_cast<index_t>(i) * d.dM;
+        for (int k = 0; k < d.dM; ++k) gi[k] = dh[d.dTree + k] + dmi[k];
+        T* __restrict dbi = dbNow + static_cast<index_t>(i) * d.dTree;
+        const T* __restrict dbc = dBcr + static_cast<index_t>(i) * d.dTree;
+        for (int br = 0; br < d.dTree; ++br) dbi[br] = dh[br] + dbc[br];
+      }
+      if (mPrev) add_prod(vg.kappaM.data(), gmk, mPrev, nM);
+      for (int n = 0; n < nM; ++n) dMcr[n] = gmk[n] * p.kappaM[n];
+      if (bPrev) add_prod(vg.kappaB.data(), static_cast<const T*>(dbNow), bPrev, nBr);
+      for (int n = 0; n < nBr; ++n) dBcr[n] = dbNow[n] * p.kappaB[n];
+    }
+    // synapses: ∂L/∂w, and ∂L/∂z_t = [dx_t ; ∂L/∂y_{t−1}] (the latter read by step t−1)
+    {
+      const T* xRow[kRowBlock];
+      const T* yPrev[kRowBlock];
+      for (int r = 0; r < R; ++r) {
+        xRow[r] = p.x + (static_cast<index_t>(b0 + r) * d.T + t) * d.dIn;
+        yPrev[r] = y_prev(d, p, s.y, b0 + r, t);
+        const T* db = dbRow.row(r);
+        for (int n = 0; n < nBr; ++n) dbT[n][r] = db[n];
+      }
+      lanes_z(d, R, xRow, yPrev, zT.data());
+      std::fill(dzT.begin(), dzT.end(), Lanes<T>{});
+      lanes_synapse_grads(d, p.src, p.w, zT.data(), dbT.data(), gwT.data(), dzT.data());
+      for (int r = 0; r < R; ++r) {
+        T* dxr = dxRow.row(r);
+        for (int k = 0; k < d.dIn; ++k) dxr[k] = dzT[k][r];
+        stream_copy(out.dx + (static_cast<index_t>(b0 + r) * d.T + t) * d.dIn, static_cast<const T*>(dxr), d.dIn);
+        T* dyc = dYc + static_cast<index_t>(b0 + r) * d.dY();
+        for (int k = 0; k < d.dY(); ++k) dyc[k] = dzT[d.dIn + k][r];
+      }
     }
   }
+  stream_fence();
+  // ∂L/∂w: the rows' partial sums, added in row order
+  for (int i = 0; i < d.N; ++i) {
+    T* g = network_grad_slot(d, slot, i).w;
+    for (int j = 0; j < d.kc(); ++j) {
+      const Lanes<T>& v = gwT[static_cast<index_t>(i) * d.kc() + j];
+      T a = T(0);
+      for (int r = 0; r < R; ++r) a += v[r];
+      g[j] += a;
+    }
+  }
+  vg.add_to(d, slot);
 }
 
 }  // namespace
 
 template <class T>
 void elm_network_forward(const NetworkDims& d, const NetworkInputs<T>& p, T* y, T* bT, T* mT, T* yT, T* saved) {
+  PhaseTimer timer("forward");
   const NetworkSaved<T> s = network_saved_views(d, saved, y);
   const LayerPads<T> pad(d);
   const PackedMlp<T> pk(d, p, pad, /*transpose=*/true);
-  const Chunks ch = batch_chunks(d.B);
-  parallel_for(ch.count, 1, [&](std::int64_t c0, std::int64_t c1) {
+  timer.mark("pack");
+  parallel_for(row_blocks(d.B), 1, [&](std::int64_t c0, std::int64_t c1) {
     for (std::int64_t c = c0; c < c1; ++c) {
-      const int cb0 = static_cast<int>(c) * ch.rows, cb1 = std::min(d.B, cb0 + ch.rows);
-      for (int b0 = cb0; b0 < cb1; b0 += kMaxRows) {
-        const int R = std::min(kMaxRows, cb1 - b0);
-        ChunkScratch<T> S(d, pad, R);
-        forward_rows(d, p, pk, pad, s, b0, R, S);
-      }
+      const int b0 = static_cast<int>(c) * block_rows(d.B), R = std::min(block_rows(d.B), d.B - b0);
+      forward_rows(d, p, pk, pad, s, b0, R);
     }
   });
+  timer.mark("recurrence");
   network_final_states(d, saved, y, bT, mT, yT);
+  timer.mark("final states");
 }
 
 template <class T>
 void elm_network_backward(const NetworkDims& d, const NetworkInputs<T>& p, const T* saved, const T* y,
                           const T* dY, const T* dBT, const T* dMT, const T* dYT, const NetworkGradOut<T>& out) {
+  PhaseTimer timer("backward");
   const NetworkSaved<T> s = network_saved_views(d, const_cast<T*>(saved), const_cast<T*>(y));
-  const Chunks ch = batch_chunks(d.B);
+  const int nBlocks = row_blocks(d.B);
   const std::int64_t slotLen = d.slotLength();
-  std::vector<T> slots(static_cast<size_t>(ch.count * slotLen), T(0));
+  std::vector<T> slots(static_cast<size_t>(nBlocks * slotLen), T(0));
   const std::int64_t nB = static_cast<std::int64_t>(d.B) * d.N * d.dTree;
   const std::int64_t nM = static_cast<std::int64_t>(d.B) * d.N * d.dM;
   const std::int64_t nY = static_cast<std::int64_t>(d.B) * d.dY();
@@ -368,25 +779,21 @@ void elm_network_backward(const NetworkDims& d, const NetworkInputs<T>& p, const
   if (dBT) std::memcpy(out.dB0, dBT, sizeof(T) * nB); else std::fill(out.dB0, out.dB0 + nB, T(0));
   if (dMT) std::memcpy(out.dM0, dMT, sizeof(T) * nM); else std::fill(out.dM0, out.dM0 + nM, T(0));
   if (dYT) std::memcpy(out.dY0, dYT, sizeof(T) * nY); else std::fill(out.dY0, out.dY0 + nY, T(0));
-  std::vector<T> dbStep(static_cast<size_t>(nB), T(0));
   const LayerPads<T> pad(d);
   const PackedMlp<T> pk(d, p, pad, /*transpose=*/false);
-  parallel_for(ch.count, 1, [&](std::int64_t c0, std::int64_t c1) {
+  timer.mark("setup");
+  parallel_for(nBlocks, 1, [&](std::int64_t c0, std::int64_t c1) {
     for (std::int64_t c = c0; c < c1; ++c) {
       T* slot = slots.data() + c * slotLen;
-      // this chunk's MLP weight gradients, padded like the packed weights; added into its slot at the end
+      // this block's MLP weight gradients, padded like the packed weights; added into its slot at the end
       std::vector<T> gW[kMaxMlpLayers];
       T* gWp[kMaxMlpLayers] = {};
       for (int l = 0; l <= d.lMlp; ++l) {
         gW[l].assign(static_cast<size_t>(d.N) * d.layerOut(l) * pad.in[l], T(0));
         gWp[l] = gW[l].data();
       }
-      const int cb0 = static_cast<int>(c) * ch.rows, cb1 = std::min(d.B, cb0 + ch.rows);
-      for (int b0 = cb0; b0 < cb1; b0 += kMaxRows) {
-        const int R = std::min(kMaxRows, cb1 - b0);
-        ChunkScratch<T> S(d, pad, R);
-        backward_rows(d, p, pk, pad, s, dY, slot, gWp, dbStep.data(), out, b0, R, S);
-      }
+      const int b0 = static_cast<int>(c) * block_rows(d.B), R = std::min(block_rows(d.B), d.B - b0);
+      backward_rows(d, p, pk, pad, s, dY, slot, gWp, out, b0, R);
       for (int i = 0; i < d.N; ++i) {
         const NetworkGradSlot<T> g = network_grad_slot(d, slot, i);
         for (int l = 0; l <= d.lMlp; ++l) {
@@ -398,14 +805,16 @@ void elm_network_backward(const NetworkDims& d, const NetworkInputs<T>& p, const
       }
     }
   });
-  // sum the slots into slot 0, in parallel over parameters
+  timer.mark("recurrence");
+  // sum the slots into slot 0 in block order, in parallel over parameters
   parallel_for(slotLen, 4096, [&](std::int64_t q0, std::int64_t q1) {
-    for (int c = 1; c < ch.count; ++c) {
+    for (int c = 1; c < nBlocks; ++c) {
       const T* src = slots.data() + c * slotLen;
       for (std::int64_t q = q0; q < q1; ++q) slots[q] += src[q];
     }
   });
   network_unpack_slot(d, slots.data(), out);
+  timer.mark("sum slots");
 }
 
 template void elm_network_forward<float>(const NetworkDims&, const NetworkInputs<float>&, float*, float*, float*,

@@ -7,6 +7,9 @@
 #pragma once
 #include <cstdint>
 #include <cstring>
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
 
 namespace elm::cpu::simd {
 
@@ -26,11 +29,19 @@ template <class T>
 inline void store(T* p, typename V<T>::type v) {
   std::memcpy(p, &v, sizeof(v));
 }
+// x in every lane: one broadcast (from memory when x is a load). The portable
+// spelling {} + x is an add before the broadcast (0 + (−0) = +0, so it is not
+// folded without -ffast-math), and a lane loop becomes 16 masked inserts.
+#if defined(__AVX512F__)
+inline V<float>::type splat(float x) { return (V<float>::type)_mm512_set1_ps(x); }
+inline V<double>::type splat(double x) { return (V<double>::type)_mm512_set1_pd(x); }
+#else
 template <class T>
 inline typename V<T>::type splat(T x) {
   typename V<T>::type v = {};
   return v + x;
 }
+#endif
 
 inline int pad_to(int n, int L) { return (n + L - 1) / L * L; }
 
@@ -116,6 +127,61 @@ inline void outer(int R, int nOut, T* G, int ld, T* const* g, T* const* h) {
     case 2: rows_outer<T, 2>(nOut, G, ld, g + r, h + r); break;
     case 1: rows_outer<T, 1>(nOut, G, ld, g + r, h + r); break;
     default: break;
+  }
+}
+
+}  // namespace elm::cpu::simd
+
+namespace elm::cpu::simd {
+
+// G[o][i0 … i0+IB·L) += Σ_k g_k[o] · h_k[i0 …] for o0 ≤ o < o0+OB: the tile of G stays
+// in registers over all K samples (k in order, so each element sums in sample order).
+template <class T, int OB, int IB>
+inline void block_outer_many(int K, T* __restrict G, int ld, const T* const* g, const T* const* h, int o0, int i0) {
+  using VT = typename V<T>::type;
+  constexpr int L = V<T>::L;
+  VT s[OB][IB];
+  for (int o = 0; o < OB; ++o)
+    for (int b = 0; b < IB; ++b) s[o][b] = load(G + static_cast<std::int64_t>(o0 + o) * ld + i0 + b * L);
+  for (int k = 0; k < K; ++k) {
+    VT hv[IB];
+    for (int b = 0; b < IB; ++b) hv[b] = load(h[k] + i0 + b * L);
+    const T* gk = g[k] + o0;
+    for (int o = 0; o < OB; ++o) {
+      const VT x = splat(gk[o]);
+      for (int b = 0; b < IB; ++b) s[o][b] += x * hv[b];
+    }
+  }
+  for (int o = 0; o < OB; ++o)
+    for (int b = 0; b < IB; ++b) store(G + static_cast<std::int64_t>(o0 + o) * ld + i0 + b * L, s[o][b]);
+}
+
+template <class T, int OB>
+inline void outer_many_rows(int K, T* G, int ld, const T* const* g, const T* const* h, int o0) {
+  constexpr int L = V<T>::L;
+  int i0 = 0;
+  for (; i0 + 2 * L <= ld; i0 += 2 * L) block_outer_many<T, OB, 2>(K, G, ld, g, h, o0, i0);
+  for (; i0 < ld; i0 += L) block_outer_many<T, OB, 1>(K, G, ld, g, h, o0, i0);
+}
+
+// G [nOut][ld] += Σ_{k<K} g_k ⊗ h_k (h_k padded to ld): a weight gradient over K samples.
+template <class T>
+inline void outer_many(int K, int nOut, T* G, int ld, const T* const* g, const T* const* h) {
+  int o = 0;
+  for (; o + 8 <= nOut; o += 8) outer_many_rows<T, 8>(K, G, ld, g, h, o);
+  for (; o + 4 <= nOut; o += 4) outer_many_rows<T, 4>(K, G, ld, g, h, o);
+  for (; o < nOut; ++o) outer_many_rows<T, 1>(K, G, ld, g, h, o);
+}
+
+// out[0 … ld) += Σ_{k<K} g_k[0 … ld) (ld a multiple of L), summed in k order.
+template <class T>
+inline void sum_rows(int K, int ld, const T* const* g, T* out) {
+  using VT = typename V<T>::type;
+  constexpr int L = V<T>::L;
+  for (int o = 0; o < ld; o += L) {
+    VT a = load(out + o);
+    for (int k = 0; k < K; ++k) a += load(g[k] + o);
+    store(out + o, a);
   }
 }
 

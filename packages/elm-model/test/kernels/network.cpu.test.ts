@@ -1,7 +1,7 @@
 // The native ELM Network kernels against the TypeScript oracle: the CPU kernel
 // (sync and async), the CUDA thread bodies run on the host, and the CUDA device
 // (or its clear "unavailable" error).
-import { cudaStatus, CudaUnavailableError, elmNetworkCpu } from "@elm/native";
+import { cpu, cudaStatus, CudaUnavailableError, elmNetworkCpu } from "@elm/native";
 import { describe, expect, it } from "vitest";
 import {
   elmNetworkBackward,
@@ -130,6 +130,37 @@ describe("elmNetwork cpu == ref", () => {
     const fb = elmNetworkForward(shape, b.inputs, "cpu");
     const gb = elmNetworkBackward(shape, b.inputs, fb.saved, up.dY, up.dBT, up.dMT, up.dYT, "cpu");
     expectClose("cpu recycled", { f: fb, g: gb }, runDevice(shape, b.inputs, up, "ref"), 1e-10);
+  });
+
+  // The CPU kernel's schedule: rows in fixed blocks of 4, MLP weight gradients taken
+  // every 8 steps, the saved pre-activations read in place when d_mlp is a multiple of
+  // the SIMD width. This shape has a 1-row last block, T over two gradient groups plus
+  // a partial one, and d_mlp 16 (in place for float32 and float64).
+  const SCHEDULE: ElmNetworkShape = baseShape({
+    activation: "relu", B: 9, T: 19, dIn: 13, N: 5, dTree: 3, dBrch: 4, dM: 16, dMlp: 16, lMlp: 1, dAxon: 2,
+  });
+  it("float32 and float64 match ref over several row blocks and gradient groups", () => {
+    for (const f32 of [false, true]) {
+      const { inputs } = randomNetwork(SCHEDULE, 41, { initial: true, f32 });
+      const up = upstream(SCHEDULE, 42, f32);
+      expectClose(`cpu schedule ${f32 ? "f32" : "f64"}`, runDevice(SCHEDULE, inputs, up, "cpu"), runDevice(SCHEDULE, inputs, up, "ref"), f32 ? 1e-4 : 1e-10);
+    }
+  });
+
+  it("results do not depend on the thread count (bit for bit)", () => {
+    const { inputs } = randomNetwork(SCHEDULE, 43, { initial: true, f32: true });
+    const up = upstream(SCHEDULE, 44, true);
+    const before = cpu.numThreads();
+    try {
+      cpu.setNumThreads(1);
+      const one = runDevice(SCHEDULE, inputs, up, "cpu");
+      for (const n of [2, 3]) {
+        cpu.setNumThreads(n);
+        expectClose(`cpu ${n} threads vs 1`, runDevice(SCHEDULE, inputs, up, "cpu"), one, 0);
+      }
+    } finally {
+      cpu.setNumThreads(before);
+    }
   });
 
   it("null final-state gradients mean zero", () => {
