@@ -4,23 +4,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { runCli } from "../src/cli/program.js";
+import { runCliCaptured } from "./helpers/cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "elm-e2e-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(...args: string[]): Promise<{ code: number; err: string; out: string }> {
-  let err = "";
-  let out = "";
-  const log = console.log;
-  console.log = (s: string) => (out += `${s}\n`);
-  try {
-    const code = await runCli(args, { err: (s) => (err += s) });
-    return { code, err, out };
-  } finally {
-    console.log = log;
-  }
-}
+const cli = runCliCaptured;
 
 const common = ["--task", "shd-adding", "--synthetic", "--train-samples", "200", "--test-samples", "60", "--data-dir", join(dir, "data"), "--bin-ms", "50", "--samples-per-epoch", "64", "--eval-samples", "32", "--batch-size", "16", "--no-progress", "--threads", "1"];
 

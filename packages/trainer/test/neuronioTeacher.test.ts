@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { runCli } from "../src/cli/program.js";
+import { runCliCaptured } from "./helpers/cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "elm-nio-teacher-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -15,15 +15,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe("NeuronIO on the teacher neuron", () => {
   it("a 5.3K Branch-ELM learns spikes and soma far beyond its initial state", async () => {
     const out = join(dir, "run");
-    let err = "";
-    const log = console.log;
-    console.log = () => {};
-    let code: number;
-    try {
-      code = await runCli(["train", "--task", "neuronio", "--synthetic", "--model", "branch-elm", "--d-m", "15", "--d-tree", "45", "--d-brch", "65", "--routing", "neuronio", "--epochs", "12", "--lr", "5e-3", "--soma-weight", "0.1", "--threads", "1", "--no-progress", "--data-dir", join(dir, "data"), "--out", out], { err: (s) => (err += s) });
-    } finally {
-      console.log = log;
-    }
+    const { code, err } = await runCliCaptured("train", "--task", "neuronio", "--synthetic", "--model", "branch-elm", "--d-m", "15", "--d-tree", "45", "--d-brch", "65", "--routing", "neuronio", "--epochs", "12", "--lr", "5e-3", "--soma-weight", "0.1", "--threads", "1", "--no-progress", "--data-dir", join(dir, "data"), "--out", out);
     expect(err).toBe("");
     expect(code).toBe(0);
     const res = JSON.parse(readFileSync(join(out, "result.json"), "utf8"));

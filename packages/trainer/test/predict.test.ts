@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { sharedFixture } from "@elm/core/testing";
-import { runCli } from "../src/cli/program.js";
+import { runCliCaptured } from "./helpers/cli.js";
 
 const fx = sharedFixture("pretrained", "neuronio_num_memory_10");
 const dir = mkdtempSync(join(tmpdir(), "elm-predict-"));
@@ -15,15 +15,7 @@ describe("elm predict", () => {
   it("runs the pre-trained NeuronIO model and matches the PyTorch outputs", async () => {
     expect(existsSync(join(fx, "expected.json"))).toBe(true);
     const out = join(dir, "pred.json");
-    let err = "";
-    const log = console.log;
-    console.log = () => {};
-    let code: number;
-    try {
-      code = await runCli(["predict", "--checkpoint", join(fx, "neuronio_best_model_state.pt"), "--config", join(fx, "model_config.json"), "--input", join(fx, "expected.json"), "--out", out], { err: (s) => (err += s) });
-    } finally {
-      console.log = log;
-    }
+    const { code, err } = await runCliCaptured("predict", "--checkpoint", join(fx, "neuronio_best_model_state.pt"), "--config", join(fx, "model_config.json"), "--input", join(fx, "expected.json"), "--out", out);
     expect(err).toBe("");
     expect(code).toBe(0);
     const got = JSON.parse(readFileSync(out, "utf8"));
@@ -41,8 +33,7 @@ describe("elm predict", () => {
   }, 60_000);
 
   it("refuses a bad device by name", async () => {
-    let err = "";
-    const code = await runCli(["predict", "--checkpoint", "x.pt", "--config", "c.json", "--input", "i.json", "--out", join(dir, "o.json"), "--device", "gpu"], { err: (s) => (err += s) });
+    const { code, err } = await runCliCaptured("predict", "--checkpoint", "x.pt", "--config", "c.json", "--input", "i.json", "--out", join(dir, "o.json"), "--device", "gpu");
     expect(code).toBe(1);
     expect(err).toContain("--device got 'gpu'; allowed values: ref, cpu, cuda");
   });
