@@ -24,61 +24,22 @@
 
 #include <algorithm>
 #include <atomic>
-#include <chrono>
 #include <cmath>
 #include <cstdint>
-#include <cstdio>
 #include <memory>
 #include <mutex>
 #include <utility>
 #include <type_traits>
 #include <cstdlib>
-#include <ctime>
-#include <sys/resource.h>
 #include <vector>
 
 #include "cpu/dense_gemm.h"
 #include "cpu/elm_neuron_gemm.h"
 #include "cpu/parallel.h"
+#include "cpu/phase_timer.h"
 
 namespace elm::cpu {
 namespace {
-
-// ELM_NEURON_PROFILE=1 prints each phase's wall time and the calling
-// thread's CPU time (which excludes time other processes took) to stderr.
-class PhaseTimer {
- public:
-  explicit PhaseTimer(const char* pass) : pass_(pass), on_(std::getenv("ELM_NEURON_PROFILE") != nullptr), t_(now()), c_(cpu_now()) {}
-  void mark(const char* phase) {
-    if (!on_) return;
-    const double t = now(), c = cpu_now();
-    const long f = faults();
-    std::fprintf(stderr, "elm_neuron %s %-16s wall %7.2f ms  thread cpu %7.2f ms  page faults %6ld\n", pass_, phase, t - t_, c - c_, f - f_);
-    t_ = t;
-    c_ = c;
-    f_ = f;
-  }
-
- private:
-  static double now() {
-    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
-  }
-  static double cpu_now() {
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec * 1e-6;
-  }
-  // minor page faults of the calling thread (first touches of fresh buffers)
-  static long faults() {
-    rusage ru{};
-    getrusage(RUSAGE_THREAD, &ru);
-    return ru.ru_minflt;
-  }
-  const char* pass_;
-  bool on_;
-  double t_, c_;
-  long f_ = faults();
-};
 
 using neuron_gemm::PaddedMatrix;
 using neuron_gemm::rows_times_w;
@@ -466,7 +427,7 @@ template <class T>
 void elm_neuron_forward(const NeuronDims& d, const NeuronInputs<T>& in, const NeuronSaved<T>& sv, T* traceT, T* mT) {
   const index_t N = d.B * d.T;
   const int nZ = d.nZ(), nH = d.nH(), dTr = d.dTr();
-  PhaseTimer timer("forward");
+  PhaseTimer timer("elm_neuron", "ELM_NEURON_PROFILE", "forward");
   const Weights<T> W = forward_weights(d, in);
   const Synapses<T> syn(d, in);
   // A
@@ -738,7 +699,7 @@ void elm_neuron_backward(const NeuronDims& d, const NeuronInputs<T>& in, const N
                          const T* dTraceT, const T* dMT, const NeuronGrads<T>& g) {
   const index_t N = d.B * d.T;
   const int nZ = d.nZ(), nH = d.nH(), H = d.dMlp, L = d.lMlp, dMn = d.dM;
-  PhaseTimer timer("backward");
+  PhaseTimer timer("elm_neuron", "ELM_NEURON_PROFILE", "backward");
   const Weights<T> W = backward_weights(d, in);
   BackwardScratch<T> sc(N, nH, dMn, d.dTree);
   sc.accGain.assign(static_cast<size_t>(d.B) * dMn, T(0));
