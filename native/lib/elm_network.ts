@@ -21,10 +21,14 @@ export type ElmNetworkNativeInputs = [
 /** Forward outputs: y [B,T,N·dAxon], bT, mT, yT, saved [elmNetworkSavedLength(shape)]. */
 export type ElmNetworkNativeForwardOut = [y: F, bT: F, mT: F, yT: F, saved: F];
 
-/** Backward: saved, y (from the forward), dY, dBT|null, dMT|null, dYT|null, then the gradient outputs. */
+/**
+ * Backward: saved, y (from the forward), dY, dBT|null, dMT|null, dYT|null, then the gradient
+ * outputs. dx may be null on the CPU kernel (elmNetworkBackward[Async]): dL/dx is then not
+ * stored; the CUDA kernel and the CUDA thread bodies require it.
+ */
 export type ElmNetworkNativeBackwardArgs = [
   saved: F, y: F, dY: F, dBT: F | null, dMT: F | null, dYT: F | null,
-  dx: F, dW: F, dKappaB: F, dKappaM: F, dGain: F, dMlpW: F[], dMlpB: F[], dWY: F, dBY: F, dB0: F, dM0: F, dY0: F,
+  dx: F | null, dW: F, dKappaB: F, dKappaM: F, dGain: F, dMlpW: F[], dMlpB: F[], dWY: F, dBY: F, dB0: F, dM0: F, dY0: F,
 ];
 
 export interface ElmNetworkKernels {

@@ -574,7 +574,7 @@ ELM_NO_MEMCPY_CALLS void backward_rows(const NetworkDims& d, const NetworkInputs
       dbT(static_cast<size_t>(nBr), Lanes<T>{}), gwT(static_cast<size_t>(d.N) * d.kc(), Lanes<T>{});
   RowBuf<T> dbRow, dxRow;
   dbRow.init(R, d.N, d.dTree);
-  dxRow.init(R, 1, d.dIn);
+  if (out.dx) dxRow.init(R, 1, d.dIn);
   StepPrefetch pf;
   T* gp[kRowBlock * kGradSteps];
   T* hp[kRowBlock * kGradSteps];
@@ -722,9 +722,11 @@ ELM_NO_MEMCPY_CALLS void backward_rows(const NetworkDims& d, const NetworkInputs
       std::fill(dzT.begin(), dzT.end(), Lanes<T>{});
       lanes_synapse_grads(d, p.src, p.w, zT.data(), dbT.data(), gwT.data(), dzT.data());
       for (int r = 0; r < R; ++r) {
-        T* dxr = dxRow.row(r);
-        for (int k = 0; k < d.dIn; ++k) dxr[k] = dzT[k][r];
-        stream_copy(out.dx + (static_cast<index_t>(b0 + r) * d.T + t) * d.dIn, static_cast<const T*>(dxr), d.dIn);
+        if (out.dx) {  // null: the caller needs no dL/dx (x is data)
+          T* dxr = dxRow.row(r);
+          for (int k = 0; k < d.dIn; ++k) dxr[k] = dzT[k][r];
+          stream_copy(out.dx + (static_cast<index_t>(b0 + r) * d.T + t) * d.dIn, static_cast<const T*>(dxr), d.dIn);
+        }
         T* dyc = dYc + static_cast<index_t>(b0 + r) * d.dY();
         for (int k = 0; k < d.dY(); ++k) dyc[k] = dzT[d.dIn + k][r];
       }

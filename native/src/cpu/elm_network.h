@@ -11,7 +11,8 @@ namespace elm::cpu {
 template <class T>
 void elm_network_forward(const NetworkDims& d, const NetworkInputs<T>& p, T* y, T* bT, T* mT, T* yT, T* saved);
 
-// dBT, dMT, dYT may be null (= 0). Every output of `out` is overwritten.
+// dBT, dMT, dYT may be null (= 0). out.dx may be null: dL/dx is then not stored.
+// Every other output of `out` is overwritten (every element).
 template <class T>
 void elm_network_backward(const NetworkDims& d, const NetworkInputs<T>& p, const T* saved, const T* y,
                           const T* dY, const T* dBT, const T* dMT, const T* dYT, const NetworkGradOut<T>& out);

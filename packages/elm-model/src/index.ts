@@ -28,7 +28,7 @@ export * from "./kernels/index.js";
 export {
   elmNetworkForward, elmNetworkBackward, elmNetworkForwardAsync, elmNetworkBackwardAsync, elmNetworkForwardRef, elmNetworkBackwardRef,
   mlpLayerDims, synapsesPerNeuron, zLength, validateNetworkInputs,
-  type ElmNetworkShape, type ElmNetworkInputs, type ElmNetworkForwardResult, type ElmNetworkGrads,
+  type ElmNetworkShape, type ElmNetworkInputs, type ElmNetworkForwardResult, type ElmNetworkGrads, type ElmNetworkGradsMaybeInput, type ElmNetworkBackwardOptions,
 } from "./kernels/network.js";
 // PyTorch interop: state dicts, model_config.json, pre-trained checkpoints, predict
 export * from "./torch/index.js";

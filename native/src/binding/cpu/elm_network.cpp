@@ -46,7 +46,8 @@ Napi::Value run_forward(const Napi::CallbackInfo& info, const char* fn, Path pat
 
 template <class T>
 Napi::Value run_backward(const Napi::CallbackInfo& info, const char* fn, Path path, bool async) {
-  auto c = std::make_shared<BackwardCall<T>>(parse_backward<T>(info, fn));
+  // dx = null (skip dL/dx) on the CPU kernel only; the CUDA thread bodies store it
+  auto c = std::make_shared<BackwardCall<T>>(parse_backward<T>(info, fn, /*dxNullable=*/path == Path::cpu));
   if (!async) {
     try {
       backward(*c, path);

@@ -6,7 +6,7 @@
 //            y, bT, mT, yT, saved)
 //   backward(shape, x, src, w, kappaB, kappaM, gain, mlpW[], mlpB[], wY, bY, b0|null, m0|null, y0|null,
 //            saved, y, dY, dBT|null, dMT|null, dYT|null,
-//            dx, dW, dKappaB, dKappaM, dGain, dMlpW[], dMlpB[], dWY, dBY, dB0, dM0, dY0)
+//            dx|null (CPU kernel only), dW, dKappaB, dKappaM, dGain, dMlpW[], dMlpB[], dWY, dBY, dB0, dM0, dY0)
 #pragma once
 #include <napi.h>
 
@@ -193,7 +193,7 @@ struct BackwardCall {
 };
 
 template <class T>
-BackwardCall<T> parse_backward(const Napi::CallbackInfo& info, const char* fn) {
+BackwardCall<T> parse_backward(const Napi::CallbackInfo& info, const char* fn, bool dxNullable = false) {
   BackwardCall<T> c;
   c.d = parse_dims(info, fn);
   Args<T> a(info, fn);
@@ -207,7 +207,8 @@ BackwardCall<T> parse_backward(const Napi::CallbackInfo& info, const char* fn) {
   c.dMT = a.nullable(18, "dMT", B * N * d.dM);
   c.dYT = a.nullable(19, "dYT", B * d.dY());
   NetworkGradOut<T>& o = c.out;
-  o.dx = a.floats(20, "dx", B * d.T * d.dIn);
+  // dx may be null where the kernel can skip dL/dx (the CPU kernel); elsewhere it is required
+  o.dx = dxNullable ? a.nullable(20, "dx", B * d.T * d.dIn) : a.floats(20, "dx", B * d.T * d.dIn);
   o.dW = a.floats(21, "dW", N * d.kc());
   o.dKappaB = a.floats(22, "dKappaB", N * d.dTree);
   o.dKappaM = a.floats(23, "dKappaM", N * d.dM);

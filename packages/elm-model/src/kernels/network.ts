@@ -10,8 +10,10 @@ import {
   synapsesPerNeuron,
   validateNetworkGradOutputs,
   validateNetworkInputs,
+  type ElmNetworkBackwardOptions,
   type ElmNetworkForwardResult,
   type ElmNetworkGrads,
+  type ElmNetworkGradsMaybeInput,
   type ElmNetworkInputs,
   type ElmNetworkShape,
   type Float,
@@ -28,7 +30,7 @@ interface NativeNetworkSaved {
   device: "cpu" | "cuda";
   /** [elmNetworkSavedLength(shape)]: b_t, m_t, MLP pre/post-activations, Δm per step. */
   buffer: Float;
-  /** [B,T,N·dAxon] a private copy of y (z_t reads y_{t−1}). */
+  /** [B,T,N·dAxon] a private copy of y (z_t reads y_{t−1}); pooled with buffer. */
   y: Float;
   f64: boolean;
   shapeKey: string;
@@ -36,25 +38,41 @@ interface NativeNetworkSaved {
   consumed: boolean;
 }
 
+// The CPU kernels write every element of their outputs (y and the final states;
+// every gradient, dx unless it is skipped) and of the parts of `saved` they read,
+// so those arrays skip zero-filling (tens of MB per training step, on the JS
+// thread): Node's uninitialised allocation, which reuses freed heap memory. The
+// CUDA path keeps zero-filled arrays.
+function allocator(like: Float, device: "cpu" | "cuda"): (n: number) => Float {
+  if (device !== "cpu") return (n) => allocLike(like, n);
+  const F = like instanceof Float64Array ? Float64Array : Float32Array;
+  return (n) => {
+    const b = Buffer.allocUnsafeSlow(n * F.BYTES_PER_ELEMENT);
+    return new F(b.buffer, b.byteOffset, n);
+  };
+}
+
 // The saved buffer is large (B·T·N·(dTree + 2·dM + 2·lMlp·dMlp) floats) and a fresh
-// one is paged in on every forward; a backward hands it back here and the next
-// forward of the same shape reuses it (one buffer per shape, dtype and device).
-const savedPool = new Map<string, Float>();
+// one is paged in on every forward; a backward hands it (and the private copy of y)
+// back here and the next forward of the same shape reuses them (one pair per
+// shape, dtype and device).
+const savedPool = new Map<string, { buffer: Float; y: Float }>();
 const poolKey = (device: string, key: string, f64: boolean) => `${device}|${key}|${f64 ? "f64" : "f32"}`;
 
-function takeSaved(device: string, key: string, like: Float, n: number): Float {
+function takeSaved(device: "cpu" | "cuda", key: string, like: Float, n: number, nY: number): { buffer: Float; y: Float } {
   const k = poolKey(device, key, like instanceof Float64Array);
-  const buf = savedPool.get(k);
-  if (buf && buf.length === n) {
+  const got = savedPool.get(k);
+  if (got && got.buffer.length === n && got.y.length === nY) {
     savedPool.delete(k);
-    return buf;
+    return got;
   }
-  return allocLike(like, n);
+  const A = allocator(like, device);
+  return { buffer: A(n), y: A(nY) };
 }
 
 function releaseSaved(saved: NativeNetworkSaved): void {
   saved.consumed = true;
-  savedPool.set(poolKey(saved.device, saved.shapeKey, saved.f64), saved.buffer);
+  savedPool.set(poolKey(saved.device, saved.shapeKey, saved.f64), { buffer: saved.buffer, y: saved.y });
 }
 
 const shapeKey = (s: ElmNetworkShape): string =>
@@ -82,14 +100,16 @@ function prepareForward(shape: ElmNetworkShape, inp: ElmNetworkInputs, device: "
   const k = kernels(device);
   const { B, T, N, dTree, dM, dAxon } = shape;
   const like = inp.x;
-  const y = allocLike(like, B * T * N * dAxon);
-  const bT = allocLike(like, B * N * dTree);
-  const mT = allocLike(like, B * N * dM);
-  const yT = allocLike(like, B * N * dAxon);
-  const buffer = takeSaved(device, shapeKey(shape), like, k.elmNetworkSavedLength(shape));
+  const A = allocator(like, device);
+  const y = A(B * T * N * dAxon);
+  const bT = A(B * N * dTree);
+  const mT = A(B * N * dM);
+  const yT = A(B * N * dAxon);
+  const { buffer, y: yCopy } = takeSaved(device, shapeKey(shape), like, k.elmNetworkSavedLength(shape), y.length);
   const finish = (): ElmNetworkForwardResult => {
+    yCopy.set(y);
     const saved: NativeNetworkSaved = {
-      kind: "native-network", device, buffer, y: y.slice(), f64: like instanceof Float64Array, shapeKey: shapeKey(shape),
+      kind: "native-network", device, buffer, y: yCopy, f64: like instanceof Float64Array, shapeKey: shapeKey(shape),
       consumed: false,
     };
     return { y, bT, mT, yT, saved };
@@ -106,6 +126,7 @@ function prepareBackward(
   dMT: Float | null,
   dYT: Float | null,
   device: "cpu" | "cuda",
+  inputGrad: boolean,
 ) {
   const fn = "elmNetworkBackward";
   validateNetworkInputs(fn, shape, inp);
@@ -123,27 +144,41 @@ function prepareBackward(
   }
   const k = kernels(device);
   const { B, T, dIn, N, dTree, dM, dAxon } = shape;
-  const like = inp.x;
+  const A = allocator(inp.x, device);
   const dims = mlpLayerDims(shape);
-  const g: ElmNetworkGrads = {
-    dx: allocLike(like, B * T * dIn),
-    dW: allocLike(like, N * synapsesPerNeuron(shape)),
-    dKappaB: allocLike(like, N * dTree),
-    dKappaM: allocLike(like, N * dM),
-    dGain: allocLike(like, N * dM),
-    dMlpW: dims.map((d) => allocLike(like, N * d.out * d.in)),
-    dMlpB: dims.map((d) => allocLike(like, N * d.out)),
-    dWY: allocLike(like, N * dAxon * dM),
-    dBY: allocLike(like, N * dAxon),
-    dB0: allocLike(like, B * N * dTree),
-    dM0: allocLike(like, B * N * dM),
-    dY0: allocLike(like, B * N * dAxon),
+  // without inputGrad the CPU kernel gets dx = null and skips it; the CUDA kernel
+  // always stores it (into a buffer dropped here)
+  const dx = inputGrad || device === "cuda" ? A(B * T * dIn) : null;
+  const g: ElmNetworkGradsMaybeInput = {
+    dx,
+    dW: A(N * synapsesPerNeuron(shape)),
+    dKappaB: A(N * dTree),
+    dKappaM: A(N * dM),
+    dGain: A(N * dM),
+    dMlpW: dims.map((d) => A(N * d.out * d.in)),
+    dMlpB: dims.map((d) => A(N * d.out)),
+    dWY: A(N * dAxon * dM),
+    dBY: A(N * dAxon),
+    dB0: A(B * N * dTree),
+    dM0: A(B * N * dM),
+    dY0: A(B * N * dAxon),
   };
   const args = [
     ...nativeInputs(inp), saved.buffer, saved.y, dY, dBT ?? null, dMT ?? null, dYT ?? null,
     g.dx, g.dW, g.dKappaB, g.dKappaM, g.dGain, g.dMlpW, g.dMlpB, g.dWY, g.dBY, g.dB0, g.dM0, g.dY0,
   ] as const;
-  return { k, args, g, saved };
+  const result = (): ElmNetworkGradsMaybeInput => (inputGrad ? g : { ...g, dx: null });
+  return { k, args, result, saved };
+}
+
+function inputGradOf(fn: string, options: ElmNetworkBackwardOptions | undefined): boolean {
+  const v = options?.inputGrad ?? true;
+  if (typeof v !== "boolean") throw new TypeError(`${fn}: options.inputGrad must be a boolean, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+function dropInputGrad(g: ElmNetworkGrads, inputGrad: boolean): ElmNetworkGradsMaybeInput {
+  return inputGrad ? g : { ...g, dx: null };
 }
 
 /** Forward over the whole sequence: y [B,T,N·dAxon], final states, and `saved` for elmNetworkBackward. */
@@ -159,23 +194,27 @@ export function elmNetworkForward(shape: ElmNetworkShape, inputs: ElmNetworkInpu
  * BPTT: gradients of every float input, given dY [B,T,N·dAxon] and optional gradients of the
  * final states. On the native devices a `saved` serves one backward (its buffer is then
  * recycled by the next forward of the same shape); a second backward with it is refused.
+ * With options.inputGrad false, dx is null (and the native CPU kernel does not store it).
  */
 export function elmNetworkBackward(
-  shape: ElmNetworkShape,
-  inputs: ElmNetworkInputs,
-  saved: unknown,
-  dY: Float,
-  dBT: Float | null,
-  dMT: Float | null,
-  dYT: Float | null,
-  device: KernelDevice,
-): ElmNetworkGrads {
+  shape: ElmNetworkShape, inputs: ElmNetworkInputs, saved: unknown,
+  dY: Float, dBT: Float | null, dMT: Float | null, dYT: Float | null, device: KernelDevice,
+): ElmNetworkGrads;
+export function elmNetworkBackward(
+  shape: ElmNetworkShape, inputs: ElmNetworkInputs, saved: unknown,
+  dY: Float, dBT: Float | null, dMT: Float | null, dYT: Float | null, device: KernelDevice, options: ElmNetworkBackwardOptions,
+): ElmNetworkGradsMaybeInput;
+export function elmNetworkBackward(
+  shape: ElmNetworkShape, inputs: ElmNetworkInputs, saved: unknown,
+  dY: Float, dBT: Float | null, dMT: Float | null, dYT: Float | null, device: KernelDevice, options?: ElmNetworkBackwardOptions,
+): ElmNetworkGradsMaybeInput {
   checkDevice("elmNetworkBackward", device);
-  if (device === "ref") return elmNetworkBackwardRef(shape, inputs, saved, dY, dBT, dMT, dYT);
-  const { k, args, g, saved: s } = prepareBackward(shape, inputs, saved, dY, dBT, dMT, dYT, device);
+  const inputGrad = inputGradOf("elmNetworkBackward", options);
+  if (device === "ref") return dropInputGrad(elmNetworkBackwardRef(shape, inputs, saved, dY, dBT, dMT, dYT), inputGrad);
+  const { k, args, result, saved: s } = prepareBackward(shape, inputs, saved, dY, dBT, dMT, dYT, device, inputGrad);
   k.elmNetworkBackward(shape, ...args);
   releaseSaved(s);
-  return g;
+  return result();
 }
 
 /** elmNetworkForward off the JS thread (native devices); the arrays must not be touched until it settles. */
@@ -193,20 +232,23 @@ export async function elmNetworkForwardAsync(
 
 /** elmNetworkBackward off the JS thread (native devices). */
 export async function elmNetworkBackwardAsync(
-  shape: ElmNetworkShape,
-  inputs: ElmNetworkInputs,
-  saved: unknown,
-  dY: Float,
-  dBT: Float | null,
-  dMT: Float | null,
-  dYT: Float | null,
-  device: KernelDevice,
-): Promise<ElmNetworkGrads> {
+  shape: ElmNetworkShape, inputs: ElmNetworkInputs, saved: unknown,
+  dY: Float, dBT: Float | null, dMT: Float | null, dYT: Float | null, device: KernelDevice,
+): Promise<ElmNetworkGrads>;
+export async function elmNetworkBackwardAsync(
+  shape: ElmNetworkShape, inputs: ElmNetworkInputs, saved: unknown,
+  dY: Float, dBT: Float | null, dMT: Float | null, dYT: Float | null, device: KernelDevice, options: ElmNetworkBackwardOptions,
+): Promise<ElmNetworkGradsMaybeInput>;
+export async function elmNetworkBackwardAsync(
+  shape: ElmNetworkShape, inputs: ElmNetworkInputs, saved: unknown,
+  dY: Float, dBT: Float | null, dMT: Float | null, dYT: Float | null, device: KernelDevice, options?: ElmNetworkBackwardOptions,
+): Promise<ElmNetworkGradsMaybeInput> {
   checkDevice("elmNetworkBackwardAsync", device);
-  if (device === "ref") return elmNetworkBackwardRef(shape, inputs, saved, dY, dBT, dMT, dYT);
-  const { k, args, g, saved: s } = prepareBackward(shape, inputs, saved, dY, dBT, dMT, dYT, device);
+  const inputGrad = inputGradOf("elmNetworkBackwardAsync", options);
+  if (device === "ref") return dropInputGrad(elmNetworkBackwardRef(shape, inputs, saved, dY, dBT, dMT, dYT), inputGrad);
+  const { k, args, result, saved: s } = prepareBackward(shape, inputs, saved, dY, dBT, dMT, dYT, device, inputGrad);
   s.consumed = true; // no second backward may start while this one runs
   await k.elmNetworkBackwardAsync(shape, ...args);
   releaseSaved(s);
-  return g;
+  return result();
 }

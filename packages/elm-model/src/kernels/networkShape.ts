@@ -71,6 +71,18 @@ export interface ElmNetworkGrads {
   dY0: Float;
 }
 
+export interface ElmNetworkBackwardOptions {
+  /**
+   * Compute dL/dx (default true). false, when x is data that needs no gradient:
+   * the result's dx is null and the native CPU kernel does not store it (the CUDA
+   * kernel computes it into a buffer that is dropped).
+   */
+  inputGrad?: boolean;
+}
+
+/** elmNetworkBackward's result when options are given: dx is null unless options.inputGrad is true (the default). */
+export type ElmNetworkGradsMaybeInput = Omit<ElmNetworkGrads, "dx"> & { dx: Float | null };
+
 /** MLP layer l of a neuron: [out, in] (ELM_SPEC §3: lMlp hidden layers of dMlp, then dM). */
 export function mlpLayerDims(shape: ElmNetworkShape): { out: number; in: number }[] {
   const dims: { out: number; in: number }[] = [];

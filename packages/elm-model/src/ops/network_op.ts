@@ -91,12 +91,14 @@ const networkOp = defineOp<NetworkOpAttrs, Saved>({
     const [gy, gb, gm, gyT] = gradOutputs;
     const x = inputs[0];
     const dY = gy ? (gy.data as Float) : x.dtype === "float64" ? new Float64Array(shape.B * shape.T * shape.N * shape.dAxon) : new Float32Array(shape.B * shape.T * shape.N * shape.dAxon);
+    // x is usually data: then the kernel skips dL/dx
     const g = elmNetworkBackward(
       shape, saved.inputs, saved.kernelSaved, dY,
       gb ? (gb.data as Float) : null, gm ? (gm.data as Float) : null, gyT ? (gyT.data as Float) : null, device,
+      { inputGrad: x.requiresGrad },
     );
-    const arrays: Float[] = [g.dx, g.dW, g.dKappaB, g.dKappaM, g.dGain, ...g.dMlpW, ...g.dMlpB, g.dWY, g.dBY, g.dB0, g.dM0, g.dY0];
-    return inputs.map((t, i) => (t.requiresGrad ? new Tensor(arrays[i], t.shape, device) : null));
+    const arrays: (Float | null)[] = [g.dx, g.dW, g.dKappaB, g.dKappaM, g.dGain, ...g.dMlpW, ...g.dMlpB, g.dWY, g.dBY, g.dB0, g.dM0, g.dY0];
+    return inputs.map((t, i) => (t.requiresGrad ? new Tensor(arrays[i]!, t.shape, device) : null));
   },
 });
 

@@ -2,10 +2,18 @@
 // vs the tensors, the seeded src table, finite-difference gradients of the raw
 // parameters in float64, cpu == ref, streaming and chunked BPTT, and N=1 ==
 // Branch-ELM.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { Rng, Tensor, concat, mul, randNormal, reshape, slice, stack, sum, noGrad, type DType, type Device } from "@elm/core";
 import { BranchElm, ConfigError, ElmNetwork, StateDictError, makeSrcTable, networkParameterCount, type ElmNetworkConfig } from "../../src/index.js";
 import { expectCloseRel } from "./fixtures.js";
+import * as networkKernels from "../../src/kernels/network.js";
+
+// The op's calls of elmNetworkBackward are observed (the real kernel runs): the
+// options it passes show whether dL/dx was asked for.
+vi.mock("../../src/kernels/network.js", async (importOriginal) => {
+  const real = await importOriginal<typeof import("../../src/kernels/network.js")>();
+  return { ...real, elmNetworkBackward: vi.fn(real.elmNetworkBackward) };
+});
 
 const base: ElmNetworkConfig = {
   num_input: 5, num_output: 3, num_neurons: 4, num_branch: 3, num_synapse_per_branch: 2, num_memory: 3,
@@ -234,4 +242,28 @@ describe("ElmNetwork input embedding", () => {
     expect(() => m.forward(input([2, 4, 5], 1))).toThrow(/with vocab_size = 11, x must be int32 token ids \[B, T\]/);
     expect(() => m.forward(Tensor.fromArray([0, 11], [1, 2], { dtype: "int32" }))).toThrow(/token id 11 at flat index 1 is outside \[0, vocab_size = 11\)/);
   });
+});
+
+describe("ElmNetwork backward asks for dL/dx only when x requires grad", () => {
+  for (const device of ["ref", "cpu"] as Device[]) {
+    it(`${device}: inputGrad = x.requiresGrad; the parameter gradients do not depend on it`, () => {
+      const spy = vi.mocked(networkKernels.elmNetworkBackward);
+      const m = new ElmNetwork(base, { seed: 3, device, dtype: "float64" });
+      const x = input([2, 6, 5], 7, "float64", device);
+      const G = input([2, 6, 3], 8, "float64", device);
+      spy.mockClear();
+      const withX = lossAndGrads(m, x, G);
+      expect(spy).toHaveBeenCalledTimes(1);
+      expect(spy.mock.calls[0][8]).toEqual({ inputGrad: true });
+      const gradsWith = withX.grads;
+      m.zeroGrad();
+      spy.mockClear();
+      sum(mul(m.forward(x), G)).backward(); // x is data
+      expect(spy).toHaveBeenCalledTimes(1);
+      expect(spy.mock.calls[0][8]).toEqual({ inputGrad: false });
+      expect(spy.mock.results[0].value.dx).toBeNull();
+      expect(x.grad).toBeNull();
+      for (const [n, t] of m.namedParameters()) expectCloseRel(t.grad!.toArray(), gradsWith[n], 0, `grad ${n}`);
+    });
+  }
 });
