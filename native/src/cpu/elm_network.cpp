@@ -44,57 +44,21 @@ double exp(double) __attribute__((simd("notinbranch")));
 }
 #endif
 
-#include <time.h>
-
 #if defined(__AVX512F__)
 #include <immintrin.h>
 #endif
 
 #include <algorithm>
-#include <chrono>
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <vector>
 
 #include "cpu/parallel.h"
+#include "cpu/phase_timer.h"
 #include "cpu/elm_network_simd.h"
 #include "elm/activations.h"
 
 namespace elm::cpu {
 namespace {
-
-// ELM_NETWORK_PROFILE=1 prints each phase's wall time, the calling thread's CPU
-// time and the process's CPU time (all threads: on a busy machine wall time
-// alone says little) to stderr.
-class PhaseTimer {
- public:
-  explicit PhaseTimer(const char* pass)
-      : pass_(pass), on_(std::getenv("ELM_NETWORK_PROFILE") != nullptr), t_(now()), c_(cpu(CLOCK_THREAD_CPUTIME_ID)),
-        p_(cpu(CLOCK_PROCESS_CPUTIME_ID)) {}
-  void mark(const char* phase) {
-    if (!on_) return;
-    const double t = now(), c = cpu(CLOCK_THREAD_CPUTIME_ID), pc = cpu(CLOCK_PROCESS_CPUTIME_ID);
-    std::fprintf(stderr, "elm_network %s %-14s wall %7.2f ms  thread cpu %7.2f ms  process cpu %7.2f ms\n", pass_, phase,
-                 t - t_, c - c_, pc - p_);
-    t_ = t;
-    c_ = c;
-    p_ = pc;
-  }
-
- private:
-  static double now() {
-    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
-  }
-  static double cpu(clockid_t id) {
-    timespec ts{};
-    clock_gettime(id, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec * 1e-6;
-  }
-  const char* pass_;
-  bool on_;
-  double t_, c_, p_;
-};
 
 // Batch rows are cut into blocks fixed by B alone (not one per worker): each block
 // owns a gradient slot, and the slots are summed in block order, so the results do
@@ -750,7 +714,7 @@ ELM_NO_MEMCPY_CALLS void backward_rows(const NetworkDims& d, const NetworkInputs
 
 template <class T>
 void elm_network_forward(const NetworkDims& d, const NetworkInputs<T>& p, T* y, T* bT, T* mT, T* yT, T* saved) {
-  PhaseTimer timer("forward");
+  PhaseTimer timer("elm_network", "ELM_NETWORK_PROFILE", "forward");
   const NetworkSaved<T> s = network_saved_views(d, saved, y);
   const LayerPads<T> pad(d);
   const PackedMlp<T> pk(d, p, pad, /*transpose=*/true);
@@ -769,7 +733,7 @@ void elm_network_forward(const NetworkDims& d, const NetworkInputs<T>& p, T* y, 
 template <class T>
 void elm_network_backward(const NetworkDims& d, const NetworkInputs<T>& p, const T* saved, const T* y,
                           const T* dY, const T* dBT, const T* dMT, const T* dYT, const NetworkGradOut<T>& out) {
-  PhaseTimer timer("backward");
+  PhaseTimer timer("elm_network", "ELM_NETWORK_PROFILE", "backward");
   const NetworkSaved<T> s = network_saved_views(d, const_cast<T*>(saved), const_cast<T*>(y));
   const int nBlocks = row_blocks(d.B);
   const std::int64_t slotLen = d.slotLength();
