@@ -1,5 +1,7 @@
 #include "cpu/parallel.h"
 
+#include "cpu/float_mode.h"
+
 #include <algorithm>
 #include <condition_variable>
 #include <cstdlib>
@@ -40,6 +42,7 @@ class Pool {
     {
       std::lock_guard<std::mutex> lk(m_);
       body_ = &body;
+      mode_ = float_mode();  // workers run the job in the caller's float mode (float_mode.h)
       chunks_ = chunks;
       next_ = 0;
       active_ = static_cast<int>(workers_.size());
@@ -81,7 +84,10 @@ class Pool {
         if (stopping_) return;
         seen = generation_;
       }
+      const unsigned own = float_mode();
+      set_float_mode(mode_);
       work();
+      set_float_mode(own);
       {
         std::lock_guard<std::mutex> lk(m_);
         --active_;
@@ -105,6 +111,7 @@ class Pool {
   std::condition_variable cv_, done_cv_;
   const std::function<void(std::int64_t)>* body_ = nullptr;
   std::int64_t chunks_ = 0, next_ = 0;
+  unsigned mode_ = 0;
   int active_ = 0;
   std::uint64_t generation_ = 0;
   bool stopping_ = false;

@@ -7,6 +7,7 @@
 #include "binding/common/registry.h"
 #include "binding/cpu/elm_network_args.h"
 #include "cpu/elm_network.h"
+#include "cpu/float_mode.h"
 
 namespace {
 
@@ -16,13 +17,19 @@ enum class Path { cpu, cudaBodies };
 
 template <class T>
 void forward(ForwardCall<T>& c, Path path) {
-  if (path == Path::cpu) elm::cpu::elm_network_forward<T>(c.d, c.p, c.y, c.bT, c.mT, c.yT, c.saved);
+  if (path == Path::cpu) {
+    elm::cpu::FlushDenormals ftz;  // the host thread bodies keep IEEE subnormals, as CUDA does by default
+    elm::cpu::elm_network_forward<T>(c.d, c.p, c.y, c.bT, c.mT, c.yT, c.saved);
+  }
   else elm::cpu::elm_network_forward_cuda_bodies<T>(c.d, c.p, c.y, c.bT, c.mT, c.yT, c.saved);
 }
 
 template <class T>
 void backward(BackwardCall<T>& c, Path path) {
-  if (path == Path::cpu) elm::cpu::elm_network_backward<T>(c.d, c.p, c.saved, c.y, c.dY, c.dBT, c.dMT, c.dYT, c.out);
+  if (path == Path::cpu) {
+    elm::cpu::FlushDenormals ftz;
+    elm::cpu::elm_network_backward<T>(c.d, c.p, c.saved, c.y, c.dY, c.dBT, c.dMT, c.dYT, c.out);
+  }
   else elm::cpu::elm_network_backward_cuda_bodies<T>(c.d, c.p, c.saved, c.y, c.dY, c.dBT, c.dMT, c.dYT, c.out);
 }
 

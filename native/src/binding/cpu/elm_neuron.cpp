@@ -9,6 +9,7 @@
 #include "binding/common/registry.h"
 #include "binding/cpu/elm_neuron_args.h"
 #include "cpu/elm_neuron.h"
+#include "cpu/float_mode.h"
 
 namespace {
 
@@ -25,7 +26,10 @@ Napi::Value forward(const Napi::CallbackInfo& info, bool async, const char* fn) 
   T* mT = elm::binding::typed_arg<T>(info, 4, fn, "mT", d.B * d.dM).data;
   pins.pin(info[3]);
   pins.pin(info[4]);
-  return nb::run(info, async, fn, std::move(pins), [=] { elm::cpu::elm_neuron_forward<T>(d, in, sv, traceT, mT); });
+  return nb::run(info, async, fn, std::move(pins), [=] {
+    elm::cpu::FlushDenormals ftz;  // float_mode.h
+    elm::cpu::elm_neuron_forward<T>(d, in, sv, traceT, mT);
+  });
 }
 
 template <class T>
@@ -49,7 +53,10 @@ Napi::Value backward(const Napi::CallbackInfo& info, bool async, const char* fn)
   const T* dMT = optional_typed<T>(info, 5, fn, "dMT", d.B * d.dM, pins);
   const auto g = nb::parse_grads<T>(env, nb::object_arg(info, 6, fn, "grads"), d, fn, pins, /*dx_nullable=*/true);
   return nb::run(info, async, fn, std::move(pins),
-                 [=] { elm::cpu::elm_neuron_backward<T>(d, in, sv, dM, dTraceT, dMT, g); });
+                 [=] {
+                   elm::cpu::FlushDenormals ftz;
+                   elm::cpu::elm_neuron_backward<T>(d, in, sv, dM, dTraceT, dMT, g);
+                 });
 }
 
 template <bool Async>
