@@ -10,16 +10,18 @@
 //             side), so each synapse of w ⊙ z_t[src] is one vector FMA for all rows;
 //             b_t, κ_m ⊙ m_{t−1}, Δm = ctanh(out), m_t, y_t are whole-row loops over
 //             all N neurons; per neuron only the MLP layers remain, register-blocked
-//             products (elm_network_simd.h: R rows × 32 outputs in zmm accumulators,
-//             weights packed once per call as [in, out]). b_t, m_t, Δm and the hidden
-//             pre-activations go to `saved` with streaming stores (they are read only
-//             by the backward; m_t, b_t for step t+1 stay in row buffers).
+//             products (elm_network_simd.h: R rows × 32 outputs in zmm accumulators
+//             started from the packed bias; weights packed once per call as [in, out]).
+//             b_t, m_t, Δm and the hidden pre-activations go to `saved` with streaming
+//             stores (they are read only by the backward; m_t, b_t for step t+1 stay in
+//             row buffers).
 //   backward  the same in reverse: whole-row loops for ∂L/∂y_t, ∂L/∂m_t, ∂L/∂Δm, the
 //             κ terms; per neuron the products ∂L/∂in = W_lᵀ ∂L/∂out (weights packed
-//             [out, in]); the synapses as lanes: ∂L/∂w (per-row partial sums, added
+//             [out, in]; accumulators started from zero, act′ applied per neuron); the synapses as lanes: ∂L/∂w (per-row partial sums, added
 //             at the end) and ∂L/∂z_t = [dx_t ; ∂L/∂y_{t−1}] in synapse order. The MLP
 //             weight and bias gradients are deferred: each step keeps its ∂L/∂out and
-//             layer inputs, and every kGradSteps = 8 steps ΔW_l += Σ ∂L/∂out ⊗ in runs
+//             layer inputs (neuron-major: one neuron's samples are contiguous), and
+//             every kGradSteps = 8 steps ΔW_l += Σ ∂L/∂out ⊗ in runs
 //             over those 8·R samples with the gradient tile in registers
 //             (simd::outer_many) instead of a read-modify-write of W's gradient per
 //             step. The next step's saved slices are prefetched during the neuron
@@ -151,12 +153,19 @@ struct LayerPads {
 };
 
 // Every neuron's MLP weights, packed and zero-padded: forward [N][in][outPad]
-// (products run over outputs), backward [N][out][inPad] (over inputs).
+// (products run over outputs), backward [N][out][inPad] (over inputs). The forward
+// also packs the biases [N][outPad] (the products' starting values).
 template <class T>
 struct PackedMlp {
-  std::vector<T> w[kMaxMlpLayers];
+  std::vector<T> w[kMaxMlpLayers], b[kMaxMlpLayers];
   PackedMlp(const NetworkDims& d, const NetworkInputs<T>& p, const LayerPads<T>& pad, bool transpose) {
     for (int l = 0; l <= d.lMlp; ++l) {
+      if (transpose) {
+        const int nOut = d.layerOut(l);
+        b[l].assign(static_cast<size_t>(d.N) * pad.out[l], T(0));
+        for (int i = 0; i < d.N; ++i)
+          for (int o = 0; o < nOut; ++o) b[l][static_cast<size_t>(i) * pad.out[l] + o] = p.mlpB[l][static_cast<index_t>(i) * nOut + o];
+      }
       const int nIn = d.layerIn(l), nOut = d.layerOut(l);
       const index_t per = static_cast<index_t>(nIn) * nOut;
       const int ld = transpose ? pad.out[l] : pad.in[l];
@@ -369,6 +378,23 @@ struct RowBuf {
   T* at(int r, int i) { return v.data() + r * stride + static_cast<index_t>(i) * width; }
 };
 
+// Sample buffers of the backward's deferred weight gradients: `rows` samples of every
+// neuron, neuron-major ([N][rows][width]), so one neuron's samples — read together
+// by simd::outer_many — are contiguous (row-major, they would be N·width apart: 8 KiB
+// for width 32, all on the same L1 sets).
+template <class T>
+struct SampleBuf {
+  int width = 0;  // per neuron
+  index_t nstride = 0;
+  std::vector<T> v;
+  void init(int rows, int N, int w) {
+    width = w;
+    nstride = static_cast<index_t>(rows) * w + 64 / static_cast<index_t>(sizeof(T));  // + a line: no set aliasing
+    v.assign(static_cast<size_t>(N) * nstride, T(0));
+  }
+  T* at(int r, int i) { return v.data() + static_cast<index_t>(i) * nstride + static_cast<index_t>(r) * width; }
+};
+
 // Forward of the rows [b0, b0+R) over the whole sequence. Per step: the branch
 // sums and κ_m ⊙ m_{t−1} of every neuron as whole-row loops, then the MLP layer
 // by layer (one register-blocked product per neuron for the R rows), then Δm,
@@ -425,20 +451,17 @@ ELM_NO_MEMCPY_CALLS void forward_rows(const NetworkDims& d, const NetworkInputs<
     for (int l = 0; l <= d.lMlp; ++l) {
       const int nIn = d.layerIn(l), nOut = d.layerOut(l), ld = pad.out[l];
       for (int i = 0; i < d.N; ++i) {
-        const T* bias = p.mlpB[l] + static_cast<index_t>(i) * nOut;
+        const T* bias = pk.b[l].data() + static_cast<index_t>(i) * ld;  // (padded with zeros)
         const T* W = pk.w[l].data() + static_cast<index_t>(i) * nIn * ld;
-        for (int r = 0; r < R; ++r) {
-          acc[r] = act[l].at(r, i);
-          copy_n(acc[r], bias, nOut);
-        }
+        for (int r = 0; r < R; ++r) acc[r] = act[l].at(r, i);
         if (l == 0) {  // the input [b_t ; κ_m ⊙ m_{t−1}] in two parts, summed in input order
           for (int r = 0; r < R; ++r) a[r] = bRow[r] + static_cast<index_t>(i) * d.dTree;
-          simd::product(R, d.dTree, W, ld, a, acc);
+          simd::product(R, d.dTree, W, ld, a, acc, bias);
           for (int r = 0; r < R; ++r) a[r] = km.at(r, i);
           simd::product(R, d.dM, W + static_cast<index_t>(d.dTree) * ld, ld, a, acc);
         } else {
           for (int r = 0; r < R; ++r) a[r] = act[l - 1].at(r, i);
-          simd::product(R, nIn, W, ld, a, acc);
+          simd::product(R, nIn, W, ld, a, acc, bias);
         }
       }
       if (l < d.lMlp) {
@@ -521,7 +544,8 @@ ELM_NO_MEMCPY_CALLS void backward_rows(const NetworkDims& d, const NetworkInputs
   // grad and in keep kGradSteps steps (rows kk·R + r): the MLP weight gradients are
   // taken once per kGradSteps steps over all their samples (simd::outer_many, the
   // gradient tile held in registers) instead of a read-modify-write per step.
-  RowBuf<T> km, dm, gy, dh0, grad[kMaxMlpLayers], in[kMaxMlpLayers], pre[kMaxMlpLayers];
+  RowBuf<T> km, dm, gy, dh0, pre[kMaxMlpLayers];
+  SampleBuf<T> grad[kMaxMlpLayers], in[kMaxMlpLayers];
   const bool preDirect = d.lMlp == 1 && pad.out[0] == d.dMlp;
   const T* prePtr[kMaxMlpLayers][kRowBlock] = {};
   km.init(R, d.N, d.dM);
@@ -540,6 +564,7 @@ ELM_NO_MEMCPY_CALLS void backward_rows(const NetworkDims& d, const NetworkInputs
   dbRow.init(R, d.N, d.dTree);
   if (out.dx) dxRow.init(R, 1, d.dIn);
   StepPrefetch pf;
+  const std::vector<T> zeros(static_cast<size_t>(pad.max), T(0));
   T* gp[kRowBlock * kGradSteps];
   T* hp[kRowBlock * kGradSteps];
   T* dp[kRowBlock];
@@ -608,26 +633,25 @@ ELM_NO_MEMCPY_CALLS void backward_rows(const NetworkDims& d, const NetworkInputs
             copy_n(pre[l].at(r, i), s.pre + (s0 + i) * hid + static_cast<index_t>(l) * d.dMlp, d.dMlp);
           prePtr[l][r] = pre[l].row(r);
         }
-        activate_rows(d.act, in[l + 1].row(base + r), prePtr[l][r], in[l + 1].stride);
+        for (int i = 0; i < d.N; ++i)
+          activate_rows(d.act, in[l + 1].at(base + r, i), prePtr[l][r] + static_cast<index_t>(i) * pad.out[l], pad.out[l]);
       }
     }
     // MLP backward, layer lMlp … 0
     for (int l = d.lMlp; l >= 0; --l) {
       const int nIn = d.layerIn(l), nOut = d.layerOut(l), ld = pad.in[l];
-      RowBuf<T>& dIn = l > 0 ? grad[l - 1] : dh0;  // ∂L/∂ this layer's input (before act')
-      const int dInBase = l > 0 ? base : 0;
-      for (int r = 0; r < R; ++r) std::fill(dIn.row(dInBase + r), dIn.row(dInBase + r) + dIn.stride, T(0));
+      // ∂L/∂ this layer's input (before act'): grad[l−1], or dh0 for l = 0
       for (int i = 0; i < d.N; ++i) {
         for (int r = 0; r < R; ++r) {
           gp[r] = grad[l].at(base + r, i);
-          dp[r] = dIn.at(dInBase + r, i);
+          dp[r] = l > 0 ? grad[l - 1].at(base + r, i) : dh0.at(r, i);
         }
-        // ∂L/∂in = W_lᵀ ∂L/∂out
-        simd::product(R, nOut, pk.w[l].data() + static_cast<index_t>(i) * nOut * ld, ld, gp, dp);
+        // ∂L/∂in = W_lᵀ ∂L/∂out (from zero)
+        simd::product(R, nOut, pk.w[l].data() + static_cast<index_t>(i) * nOut * ld, ld, gp, dp, zeros.data());
+        if (l > 0)
+          for (int r = 0; r < R; ++r) times_activate_grad(d.act, dp[r], prePtr[l - 1][r] + static_cast<index_t>(i) * ld, ld);
         pf.upto(++pfDone, pfSteps);
       }
-      if (l > 0)
-        for (int r = 0; r < R; ++r) times_activate_grad(d.act, dIn.row(dInBase + r), prePtr[l - 1][r], dIn.stride);
       (void)nIn;
     }
     // ∂L/∂W_l += Σ ∂L/∂out ⊗ in over the samples of the last kGradSteps steps (t descending, rows ascending)
