@@ -7,7 +7,8 @@
 // count. Per step t, for the R rows of a block:
 //
 //   forward   z_t = [x_t ; y_{t−1}] as row lanes (entry k holds the R rows side by
-//             side), so each synapse of w ⊙ z_t[src] is one vector FMA for all rows;
+//             side), so each synapse of w ⊙ z_t[src] is one vector FMA for all rows
+//             (four branches' chains interleaved: one alone waits on FMA latency);
 //             b_t, κ_m ⊙ m_{t−1}, Δm = ctanh(out), m_t, y_t are whole-row loops over
 //             all N neurons; per neuron only the MLP layers remain, register-blocked
 //             products (elm_network_simd.h: R rows × 32 outputs in zmm accumulators
@@ -113,7 +114,19 @@ template <class T>
 ELM_NO_GATHER void lanes_branch_sums(const NetworkDims& d, const std::int32_t* src, const T* w, const Lanes<T>* zT,
                                      Lanes<T>* uT) {
   const int nBr = d.N * d.dTree;
-  for (int n = 0; n < nBr; ++n) {
+  int n = 0;
+  for (; n + 4 <= nBr; n += 4) {  // four branches' chains interleaved (each still in synapse order)
+    const index_t q0 = static_cast<index_t>(n) * d.dBrch, q1 = q0 + d.dBrch, q2 = q1 + d.dBrch, q3 = q2 + d.dBrch;
+    Lanes<T> a0 = {}, a1 = {}, a2 = {}, a3 = {};
+    for (int e = 0; e < d.dBrch; ++e) {
+      a0 += w[q0 + e] * zT[src[q0 + e]];
+      a1 += w[q1 + e] * zT[src[q1 + e]];
+      a2 += w[q2 + e] * zT[src[q2 + e]];
+      a3 += w[q3 + e] * zT[src[q3 + e]];
+    }
+    uT[n] = a0, uT[n + 1] = a1, uT[n + 2] = a2, uT[n + 3] = a3;
+  }
+  for (; n < nBr; ++n) {
     const index_t q0 = static_cast<index_t>(n) * d.dBrch;
     Lanes<T> acc = {};
     for (int e = 0; e < d.dBrch; ++e) acc += w[q0 + e] * zT[src[q0 + e]];
