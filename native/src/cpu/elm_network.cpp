@@ -338,11 +338,15 @@ void axon_outputs(const NetworkDims& d, const NetworkInputs<T>& p, const T* mNow
         const float* m = mNow + static_cast<index_t>(q / d.dAxon) * d.dM;
         __m512 acc = _mm512_mul_ps(_mm512_loadu_ps(wy), _mm512_loadu_ps(m));
         for (int c = 16; c < d.dM; c += 16) acc = _mm512_fmadd_ps(_mm512_loadu_ps(wy + c), _mm512_loadu_ps(m + c), acc);
-        alignas(64) float h[16];  // tree sum, halves folded (_mm512_reduce_add_ps warns on GCC 12)
-        _mm512_store_ps(h, acc);
-        for (int w = 8; w > 0; w /= 2)
-          for (int c = 0; c < w; ++c) h[c] += h[c + w];
-        yNow[q] = p.bY[q] + h[0];
+        // tree sum, halves folded in registers (h[c] += h[c+w] for w = 8, 4, 2, 1; not
+        // through memory, and without _mm512_reduce_add_ps, which warns on GCC 12)
+        typedef float V8 __attribute__((vector_size(32)));
+        typedef float V4 __attribute__((vector_size(16)));
+        const simd::V<float>::type h = (simd::V<float>::type)acc;
+        const V8 h8 = __builtin_shufflevector(h, h, 0, 1, 2, 3, 4, 5, 6, 7) +
+                      __builtin_shufflevector(h, h, 8, 9, 10, 11, 12, 13, 14, 15);
+        const V4 h4 = __builtin_shufflevector(h8, h8, 0, 1, 2, 3) + __builtin_shufflevector(h8, h8, 4, 5, 6, 7);
+        yNow[q] = p.bY[q] + ((h4[0] + h4[2]) + (h4[1] + h4[3]));
       }
       return;
     }
