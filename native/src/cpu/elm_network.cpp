@@ -7,20 +7,23 @@
 // count. Per step t, for the R rows of a block:
 //
 //   forward   z_t = [x_t ; y_{t−1}] as row lanes (entry k holds the R rows side by
-//             side), so each synapse of w ⊙ z_t[src] is one vector FMA for all rows;
+//             side), so each synapse of w ⊙ z_t[src] is one vector FMA for all rows
+//             (four branches' chains interleaved: one alone waits on FMA latency);
 //             b_t, κ_m ⊙ m_{t−1}, Δm = ctanh(out), m_t, y_t are whole-row loops over
 //             all N neurons; per neuron only the MLP layers remain, register-blocked
-//             products (elm_network_simd.h: R rows × 32 outputs in zmm accumulators,
-//             weights packed once per call as [in, out]). b_t, m_t, Δm and the hidden
-//             pre-activations go to `saved` with streaming stores (they are read only
-//             by the backward; m_t, b_t for step t+1 stay in row buffers).
+//             products (elm_network_simd.h: R rows × 32 outputs in zmm accumulators
+//             started from the packed bias; weights packed once per call as [in, out]).
+//             b_t, m_t, Δm and the hidden pre-activations go to `saved` with streaming
+//             stores (they are read only by the backward; m_t, b_t for step t+1 stay in
+//             row buffers).
 //   backward  the same in reverse: whole-row loops for ∂L/∂y_t, ∂L/∂m_t, ∂L/∂Δm, the
 //             κ terms; per neuron the products ∂L/∂in = W_lᵀ ∂L/∂out (weights packed
-//             [out, in]); the synapses as lanes: ∂L/∂w (per-row partial sums, added
+//             [out, in]; accumulators started from zero, act′ applied per neuron); the synapses as lanes: ∂L/∂w (per-row partial sums, added
 //             at the end) and ∂L/∂z_t = [dx_t ; ∂L/∂y_{t−1}] in synapse order. The MLP
 //             weight and bias gradients are deferred: each step keeps its ∂L/∂out and
-//             layer inputs, and every kGradSteps = 8 steps ΔW_l += Σ ∂L/∂out ⊗ in runs
-//             over those 8·R samples with the gradient tile in registers
+//             layer inputs (neuron-major: one neuron's samples are contiguous), and
+//             every kGradSteps = 4 steps ΔW_l += Σ ∂L/∂out ⊗ in runs
+//             over those 4·R samples with the gradient tile in registers
 //             (simd::outer_many) instead of a read-modify-write of W's gradient per
 //             step. The next step's saved slices are prefetched during the neuron
 //             loop (the saved sequences are far larger than the caches).
@@ -69,7 +72,7 @@ constexpr int kRowBlock = 4;  // (the lane vectors below are kRowBlock wide)
 int block_rows(int B) { return std::min(kRowBlock, std::max(1, (B + 1) / 2)); }
 int row_blocks(int B) { return (B + block_rows(B) - 1) / block_rows(B); }
 // Steps whose MLP weight gradients are taken together in the backward scan.
-constexpr int kGradSteps = 8;
+constexpr int kGradSteps = 4;  // (8 or 16: slower, the larger sample buffers fall out of cache)
 
 // Synapses (ELM_SPEC §4: b_t = κ_b ⊙ b_{t−1} + branch_sum(w ⊙ z_t[src])) on
 // row-interleaved ("lane") vectors: entry k of z_t holds the block's R ≤ 4 rows
@@ -111,7 +114,19 @@ template <class T>
 ELM_NO_GATHER void lanes_branch_sums(const NetworkDims& d, const std::int32_t* src, const T* w, const Lanes<T>* zT,
                                      Lanes<T>* uT) {
   const int nBr = d.N * d.dTree;
-  for (int n = 0; n < nBr; ++n) {
+  int n = 0;
+  for (; n + 4 <= nBr; n += 4) {  // four branches' chains interleaved (each still in synapse order)
+    const index_t q0 = static_cast<index_t>(n) * d.dBrch, q1 = q0 + d.dBrch, q2 = q1 + d.dBrch, q3 = q2 + d.dBrch;
+    Lanes<T> a0 = {}, a1 = {}, a2 = {}, a3 = {};
+    for (int e = 0; e < d.dBrch; ++e) {
+      a0 += w[q0 + e] * zT[src[q0 + e]];
+      a1 += w[q1 + e] * zT[src[q1 + e]];
+      a2 += w[q2 + e] * zT[src[q2 + e]];
+      a3 += w[q3 + e] * zT[src[q3 + e]];
+    }
+    uT[n] = a0, uT[n + 1] = a1, uT[n + 2] = a2, uT[n + 3] = a3;
+  }
+  for (; n < nBr; ++n) {
     const index_t q0 = static_cast<index_t>(n) * d.dBrch;
     Lanes<T> acc = {};
     for (int e = 0; e < d.dBrch; ++e) acc += w[q0 + e] * zT[src[q0 + e]];
@@ -151,12 +166,19 @@ struct LayerPads {
 };
 
 // Every neuron's MLP weights, packed and zero-padded: forward [N][in][outPad]
-// (products run over outputs), backward [N][out][inPad] (over inputs).
+// (products run over outputs), backward [N][out][inPad] (over inputs). The forward
+// also packs the biases [N][outPad] (the products' starting values).
 template <class T>
 struct PackedMlp {
-  std::vector<T> w[kMaxMlpLayers];
+  std::vector<T> w[kMaxMlpLayers], b[kMaxMlpLayers];
   PackedMlp(const NetworkDims& d, const NetworkInputs<T>& p, const LayerPads<T>& pad, bool transpose) {
     for (int l = 0; l <= d.lMlp; ++l) {
+      if (transpose) {
+        const int nOut = d.layerOut(l);
+        b[l].assign(static_cast<size_t>(d.N) * pad.out[l], T(0));
+        for (int i = 0; i < d.N; ++i)
+          for (int o = 0; o < nOut; ++o) b[l][static_cast<size_t>(i) * pad.out[l] + o] = p.mlpB[l][static_cast<index_t>(i) * nOut + o];
+      }
       const int nIn = d.layerIn(l), nOut = d.layerOut(l);
       const index_t per = static_cast<index_t>(nIn) * nOut;
       const int ld = transpose ? pad.out[l] : pad.in[l];
@@ -316,11 +338,15 @@ void axon_outputs(const NetworkDims& d, const NetworkInputs<T>& p, const T* mNow
         const float* m = mNow + static_cast<index_t>(q / d.dAxon) * d.dM;
         __m512 acc = _mm512_mul_ps(_mm512_loadu_ps(wy), _mm512_loadu_ps(m));
         for (int c = 16; c < d.dM; c += 16) acc = _mm512_fmadd_ps(_mm512_loadu_ps(wy + c), _mm512_loadu_ps(m + c), acc);
-        alignas(64) float h[16];  // tree sum, halves folded (_mm512_reduce_add_ps warns on GCC 12)
-        _mm512_store_ps(h, acc);
-        for (int w = 8; w > 0; w /= 2)
-          for (int c = 0; c < w; ++c) h[c] += h[c + w];
-        yNow[q] = p.bY[q] + h[0];
+        // tree sum, halves folded in registers (h[c] += h[c+w] for w = 8, 4, 2, 1; not
+        // through memory, and without _mm512_reduce_add_ps, which warns on GCC 12)
+        typedef float V8 __attribute__((vector_size(32)));
+        typedef float V4 __attribute__((vector_size(16)));
+        const simd::V<float>::type h = (simd::V<float>::type)acc;
+        const V8 h8 = __builtin_shufflevector(h, h, 0, 1, 2, 3, 4, 5, 6, 7) +
+                      __builtin_shufflevector(h, h, 8, 9, 10, 11, 12, 13, 14, 15);
+        const V4 h4 = __builtin_shufflevector(h8, h8, 0, 1, 2, 3) + __builtin_shufflevector(h8, h8, 4, 5, 6, 7);
+        yNow[q] = p.bY[q] + ((h4[0] + h4[2]) + (h4[1] + h4[3]));
       }
       return;
     }
@@ -367,6 +393,23 @@ struct RowBuf {
   }
   T* row(int r) { return v.data() + r * stride; }
   T* at(int r, int i) { return v.data() + r * stride + static_cast<index_t>(i) * width; }
+};
+
+// Sample buffers of the backward's deferred weight gradients: `rows` samples of every
+// neuron, neuron-major ([N][rows][width]), so one neuron's samples — read together
+// by simd::outer_many — are contiguous (row-major, they would be N·width apart: 8 KiB
+// for width 32, all on the same L1 sets).
+template <class T>
+struct SampleBuf {
+  int width = 0;  // per neuron
+  index_t nstride = 0;
+  std::vector<T> v;
+  void init(int rows, int N, int w) {
+    width = w;
+    nstride = static_cast<index_t>(rows) * w + 64 / static_cast<index_t>(sizeof(T));  // + a line: no set aliasing
+    v.assign(static_cast<size_t>(N) * nstride, T(0));
+  }
+  T* at(int r, int i) { return v.data() + static_cast<index_t>(i) * nstride + static_cast<index_t>(r) * width; }
 };
 
 // Forward of the rows [b0, b0+R) over the whole sequence. Per step: the branch
@@ -425,20 +468,17 @@ ELM_NO_MEMCPY_CALLS void forward_rows(const NetworkDims& d, const NetworkInputs<
     for (int l = 0; l <= d.lMlp; ++l) {
       const int nIn = d.layerIn(l), nOut = d.layerOut(l), ld = pad.out[l];
       for (int i = 0; i < d.N; ++i) {
-        const T* bias = p.mlpB[l] + static_cast<index_t>(i) * nOut;
+        const T* bias = pk.b[l].data() + static_cast<index_t>(i) * ld;  // (padded with zeros)
         const T* W = pk.w[l].data() + static_cast<index_t>(i) * nIn * ld;
-        for (int r = 0; r < R; ++r) {
-          acc[r] = act[l].at(r, i);
-          copy_n(acc[r], bias, nOut);
-        }
+        for (int r = 0; r < R; ++r) acc[r] = act[l].at(r, i);
         if (l == 0) {  // the input [b_t ; κ_m ⊙ m_{t−1}] in two parts, summed in input order
           for (int r = 0; r < R; ++r) a[r] = bRow[r] + static_cast<index_t>(i) * d.dTree;
-          simd::product(R, d.dTree, W, ld, a, acc);
+          simd::product(R, d.dTree, W, ld, a, acc, bias);
           for (int r = 0; r < R; ++r) a[r] = km.at(r, i);
           simd::product(R, d.dM, W + static_cast<index_t>(d.dTree) * ld, ld, a, acc);
         } else {
           for (int r = 0; r < R; ++r) a[r] = act[l - 1].at(r, i);
-          simd::product(R, nIn, W, ld, a, acc);
+          simd::product(R, nIn, W, ld, a, acc, bias);
         }
       }
       if (l < d.lMlp) {
@@ -521,7 +561,8 @@ ELM_NO_MEMCPY_CALLS void backward_rows(const NetworkDims& d, const NetworkInputs
   // grad and in keep kGradSteps steps (rows kk·R + r): the MLP weight gradients are
   // taken once per kGradSteps steps over all their samples (simd::outer_many, the
   // gradient tile held in registers) instead of a read-modify-write per step.
-  RowBuf<T> km, dm, gy, dh0, grad[kMaxMlpLayers], in[kMaxMlpLayers], pre[kMaxMlpLayers];
+  RowBuf<T> km, dm, gy, dh0, pre[kMaxMlpLayers];
+  SampleBuf<T> grad[kMaxMlpLayers], in[kMaxMlpLayers];
   const bool preDirect = d.lMlp == 1 && pad.out[0] == d.dMlp;
   const T* prePtr[kMaxMlpLayers][kRowBlock] = {};
   km.init(R, d.N, d.dM);
@@ -540,6 +581,7 @@ ELM_NO_MEMCPY_CALLS void backward_rows(const NetworkDims& d, const NetworkInputs
   dbRow.init(R, d.N, d.dTree);
   if (out.dx) dxRow.init(R, 1, d.dIn);
   StepPrefetch pf;
+  const std::vector<T> zeros(static_cast<size_t>(pad.max), T(0));
   T* gp[kRowBlock * kGradSteps];
   T* hp[kRowBlock * kGradSteps];
   T* dp[kRowBlock];
@@ -608,26 +650,25 @@ ELM_NO_MEMCPY_CALLS void backward_rows(const NetworkDims& d, const NetworkInputs
             copy_n(pre[l].at(r, i), s.pre + (s0 + i) * hid + static_cast<index_t>(l) * d.dMlp, d.dMlp);
           prePtr[l][r] = pre[l].row(r);
         }
-        activate_rows(d.act, in[l + 1].row(base + r), prePtr[l][r], in[l + 1].stride);
+        for (int i = 0; i < d.N; ++i)
+          activate_rows(d.act, in[l + 1].at(base + r, i), prePtr[l][r] + static_cast<index_t>(i) * pad.out[l], pad.out[l]);
       }
     }
     // MLP backward, layer lMlp … 0
     for (int l = d.lMlp; l >= 0; --l) {
       const int nIn = d.layerIn(l), nOut = d.layerOut(l), ld = pad.in[l];
-      RowBuf<T>& dIn = l > 0 ? grad[l - 1] : dh0;  // ∂L/∂ this layer's input (before act')
-      const int dInBase = l > 0 ? base : 0;
-      for (int r = 0; r < R; ++r) std::fill(dIn.row(dInBase + r), dIn.row(dInBase + r) + dIn.stride, T(0));
+      // ∂L/∂ this layer's input (before act'): grad[l−1], or dh0 for l = 0
       for (int i = 0; i < d.N; ++i) {
         for (int r = 0; r < R; ++r) {
           gp[r] = grad[l].at(base + r, i);
-          dp[r] = dIn.at(dInBase + r, i);
+          dp[r] = l > 0 ? grad[l - 1].at(base + r, i) : dh0.at(r, i);
         }
-        // ∂L/∂in = W_lᵀ ∂L/∂out
-        simd::product(R, nOut, pk.w[l].data() + static_cast<index_t>(i) * nOut * ld, ld, gp, dp);
+        // ∂L/∂in = W_lᵀ ∂L/∂out (from zero)
+        simd::product(R, nOut, pk.w[l].data() + static_cast<index_t>(i) * nOut * ld, ld, gp, dp, zeros.data());
+        if (l > 0)
+          for (int r = 0; r < R; ++r) times_activate_grad(d.act, dp[r], prePtr[l - 1][r] + static_cast<index_t>(i) * ld, ld);
         pf.upto(++pfDone, pfSteps);
       }
-      if (l > 0)
-        for (int r = 0; r < R; ++r) times_activate_grad(d.act, dIn.row(dInBase + r), prePtr[l - 1][r], dIn.stride);
       (void)nIn;
     }
     // ∂L/∂W_l += Σ ∂L/∂out ⊗ in over the samples of the last kGradSteps steps (t descending, rows ascending)

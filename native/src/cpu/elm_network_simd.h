@@ -45,15 +45,19 @@ inline typename V<T>::type splat(T x) {
 
 inline int pad_to(int n, int L) { return (n + L - 1) / L * L; }
 
-// acc_r[o0 … o0+OB·L) += Σ_q a_r[q] · M[q][o0 …]   for r < RB
+// acc_r[o0 … o0+OB·L) = init_r + Σ_q a_r[q] · M[q][o0 …]   for r < RB, where init_r is
+// acc_r itself, or `init` (padded; the same for every row) when that is not null — the
+// accumulators start from a vector read elsewhere, not from acc_r just written by
+// narrower stores (a store-forwarding stall per accumulator).
 // M [K][ld] (padded), a_r [K], acc_r padded.
 template <class T, int RB, int OB>
-inline void block_product(int K, const T* __restrict M, int ld, const T* const* a, T* const* acc, int o0) {
+inline void block_product(int K, const T* __restrict M, int ld, const T* const* a, T* const* acc, int o0,
+                          const T* init) {
   using VT = typename V<T>::type;
   constexpr int L = V<T>::L;
   VT s[RB][OB];
   for (int r = 0; r < RB; ++r)
-    for (int b = 0; b < OB; ++b) s[r][b] = load(acc[r] + o0 + b * L);
+    for (int b = 0; b < OB; ++b) s[r][b] = load((init ? init : acc[r]) + o0 + b * L);
   for (int q = 0; q < K; ++q) {
     VT m[OB];
     const T* row = M + static_cast<std::int64_t>(q) * ld + o0;
@@ -69,22 +73,22 @@ inline void block_product(int K, const T* __restrict M, int ld, const T* const* 
 
 // acc_r[0 … ld) += Σ_q a_r[q] · M[q][:] for RB rows (ld a multiple of L).
 template <class T, int RB>
-inline void rows_product(int K, const T* M, int ld, const T* const* a, T* const* acc) {
+inline void rows_product(int K, const T* M, int ld, const T* const* a, T* const* acc, const T* init) {
   constexpr int L = V<T>::L;
   int o0 = 0;
-  for (; o0 + 2 * L <= ld; o0 += 2 * L) block_product<T, RB, 2>(K, M, ld, a, acc, o0);
-  for (; o0 < ld; o0 += L) block_product<T, RB, 1>(K, M, ld, a, acc, o0);
+  for (; o0 + 2 * L <= ld; o0 += 2 * L) block_product<T, RB, 2>(K, M, ld, a, acc, o0, init);
+  for (; o0 < ld; o0 += L) block_product<T, RB, 1>(K, M, ld, a, acc, o0, init);
 }
 
-// Any number of rows: blocks of 4, then the rest.
+// Any number of rows: blocks of 4, then the rest. acc_r = (init or acc_r) + Σ_q a_r[q]·M[q].
 template <class T>
-inline void product(int R, int K, const T* M, int ld, T* const* a, T* const* acc) {
+inline void product(int R, int K, const T* M, int ld, T* const* a, T* const* acc, const T* init = nullptr) {
   int r = 0;
-  for (; r + 4 <= R; r += 4) rows_product<T, 4>(K, M, ld, a + r, acc + r);
+  for (; r + 4 <= R; r += 4) rows_product<T, 4>(K, M, ld, a + r, acc + r, init);
   switch (R - r) {
-    case 3: rows_product<T, 3>(K, M, ld, a + r, acc + r); break;
-    case 2: rows_product<T, 2>(K, M, ld, a + r, acc + r); break;
-    case 1: rows_product<T, 1>(K, M, ld, a + r, acc + r); break;
+    case 3: rows_product<T, 3>(K, M, ld, a + r, acc + r, init); break;
+    case 2: rows_product<T, 2>(K, M, ld, a + r, acc + r, init); break;
+    case 1: rows_product<T, 1>(K, M, ld, a + r, acc + r, init); break;
     default: break;
   }
 }
