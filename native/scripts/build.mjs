@@ -3,7 +3,7 @@
 // ELM_CUDA=ON; ELM_CUDA=OFF skips it) with cmake-js against node-api-headers,
 // so nothing is downloaded. A missing tool gets one line naming what to install.
 import { spawnSync } from "node:child_process";
-import { existsSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
@@ -34,14 +34,25 @@ if (process.argv.includes("--clean")) rmSync(join(here, "build"), { recursive: t
 
 const cmakeJs = join(dirname(require.resolve("cmake-js/package.json")), "bin", "cmake-js");
 const jobs = process.env.ELM_BUILD_JOBS ?? "2";
-const args = [cmakeJs, "compile", "--config", "Release", `--CDELM_CUDA=${cudaEnv}`, "--parallel", jobs];
-const r = spawnSync(process.execPath, args, {
-  cwd: here,
-  stdio: "inherit",
-  env: { ...process.env, CMAKE_BUILD_PARALLEL_LEVEL: jobs },
-});
+const cmakeJsRun = (command) =>
+  spawnSync(process.execPath, [cmakeJs, command, "--config", "Release", `--CDELM_CUDA=${cudaEnv}`, "--parallel", jobs], {
+    cwd: here,
+    stdio: "inherit",
+    env: { ...process.env, CMAKE_BUILD_PARALLEL_LEVEL: jobs },
+  });
+// `cmake-js compile` reuses a configured build folder as it is, so a changed
+// ELM_CUDA (say OFF, then ON) would be ignored: reconfigure when the cache differs.
+const cache = join(here, "build", "CMakeCache.txt");
+const cached = existsSync(cache) ? /^ELM_CUDA:STRING=(.*)$/m.exec(readFileSync(cache, "utf8"))?.[1] : undefined;
+if (cached !== undefined && cached !== cudaEnv) {
+  const c = cmakeJsRun("configure");
+  if (c.status !== 0) fail(`native configure failed (cmake-js exit ${c.status}); see the output above.`);
+}
+const r = cmakeJsRun("compile");
 if (r.status !== 0) fail(`native build failed (cmake-js exit ${r.status}); see the compiler output above.`);
 const cpu = join(here, "build", "Release", "elm_cpu.node");
 if (!existsSync(cpu)) fail(`build finished but ${cpu} is missing.`);
 const cuda = join(here, "build", "Release", "elm_cuda.node");
+// an elm_cuda.node left from an earlier build must not outlive ELM_CUDA=OFF
+if (cudaEnv === "OFF") rmSync(cuda, { force: true });
 console.log(`@elm/native: built elm_cpu.node${existsSync(cuda) ? " and elm_cuda.node" : " (no CUDA: nvcc not found or ELM_CUDA=OFF)"}`);
