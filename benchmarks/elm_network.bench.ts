@@ -35,7 +35,7 @@ function network(shape: ElmNetworkShape, seed: number): ElmNetworkInputs {
   const src = Int32Array.from({ length: N * kc }, (_, q) =>
     q % 2 === 0 ? Math.floor((rnd() + 0.5) * dIn) % dIn : dIn + (Math.floor((rnd() + 0.5) * N * dAxon) % (N * dAxon)));
   return {
-    x: Float32Array.from({ length: B * T * dIn }, () => (rnd() > 0.45 ? 1 : 0)), // sparse spikes
+    x: Float32Array.from({ length: B * T * dIn }, () => (rnd() > 0.45 ? 1 : 0)), // binary inputs, 55 % ones (denser than SHD spikes; the network kernel has no sparse path)
     src,
     w: f(N * kc, 2 * Math.sqrt(3 / dBrch)),
     kappaB: f(N * dTree, 0.2, 0.8),
