@@ -4,8 +4,8 @@
 // reason when no device can be used). One call per sequence: forward keeps what
 // BPTT needs in `saved`; backward returns the gradient of every float input.
 import { elmNetworkCpu, elmNetworkCuda, type ElmNetworkKernels } from "@elm/native";
+import { dropInputGrad, inputGradOf, kernelAllocator } from "./backwardSupport.js";
 import {
-  allocLike,
   mlpLayerDims,
   synapsesPerNeuron,
   validateNetworkGradOutputs,
@@ -38,20 +38,6 @@ interface NativeNetworkSaved {
   consumed: boolean;
 }
 
-// The CPU kernels write every element of their outputs (y and the final states;
-// every gradient, dx unless it is skipped) and of the parts of `saved` they read,
-// so those arrays skip zero-filling (tens of MB per training step, on the JS
-// thread): Node's uninitialised allocation, which reuses freed heap memory. The
-// CUDA path keeps zero-filled arrays.
-function allocator(like: Float, device: "cpu" | "cuda"): (n: number) => Float {
-  if (device !== "cpu") return (n) => allocLike(like, n);
-  const F = like instanceof Float64Array ? Float64Array : Float32Array;
-  return (n) => {
-    const b = Buffer.allocUnsafeSlow(n * F.BYTES_PER_ELEMENT);
-    return new F(b.buffer, b.byteOffset, n);
-  };
-}
-
 // The saved buffer is large (B·T·N·(dTree + 2·dM + 2·lMlp·dMlp) floats) and a fresh
 // one is paged in on every forward; a backward hands it (and the private copy of y)
 // back here and the next forward of the same shape reuses them (one pair per
@@ -66,7 +52,7 @@ function takeSaved(device: "cpu" | "cuda", key: string, like: Float, n: number, 
     savedPool.delete(k);
     return got;
   }
-  const A = allocator(like, device);
+  const A = kernelAllocator(like instanceof Float64Array, device);
   return { buffer: A(n), y: A(nY) };
 }
 
@@ -100,7 +86,7 @@ function prepareForward(shape: ElmNetworkShape, inp: ElmNetworkInputs, device: "
   const k = kernels(device);
   const { B, T, N, dTree, dM, dAxon } = shape;
   const like = inp.x;
-  const A = allocator(like, device);
+  const A = kernelAllocator(like instanceof Float64Array, device);
   const y = A(B * T * N * dAxon);
   const bT = A(B * N * dTree);
   const mT = A(B * N * dM);
@@ -144,7 +130,7 @@ function prepareBackward(
   }
   const k = kernels(device);
   const { B, T, dIn, N, dTree, dM, dAxon } = shape;
-  const A = allocator(inp.x, device);
+  const A = kernelAllocator(inp.x instanceof Float64Array, device);
   const dims = mlpLayerDims(shape);
   // without inputGrad the CPU kernel gets dx = null and skips it; the CUDA kernel
   // always stores it (into a buffer dropped here)
@@ -167,18 +153,8 @@ function prepareBackward(
     ...nativeInputs(inp), saved.buffer, saved.y, dY, dBT ?? null, dMT ?? null, dYT ?? null,
     g.dx, g.dW, g.dKappaB, g.dKappaM, g.dGain, g.dMlpW, g.dMlpB, g.dWY, g.dBY, g.dB0, g.dM0, g.dY0,
   ] as const;
-  const result = (): ElmNetworkGradsMaybeInput => (inputGrad ? g : { ...g, dx: null });
+  const result = (): ElmNetworkGradsMaybeInput => dropInputGrad(g, inputGrad);
   return { k, args, result, saved };
-}
-
-function inputGradOf(fn: string, options: ElmNetworkBackwardOptions | undefined): boolean {
-  const v = options?.inputGrad ?? true;
-  if (typeof v !== "boolean") throw new TypeError(`${fn}: options.inputGrad must be a boolean, got ${JSON.stringify(v)}`);
-  return v;
-}
-
-function dropInputGrad(g: ElmNetworkGrads, inputGrad: boolean): ElmNetworkGradsMaybeInput {
-  return inputGrad ? g : { ...g, dx: null };
 }
 
 /** Forward over the whole sequence: y [B,T,N·dAxon], final states, and `saved` for elmNetworkBackward. */

@@ -5,6 +5,7 @@
 import {
   nativeElmNeuronBackward, nativeElmNeuronBackwardAsync, nativeElmNeuronForward, nativeElmNeuronForwardAsync,
 } from "./native/neuron.js";
+import { dropInputGrad, inputGradOf } from "./backwardSupport.js";
 import { refElmNeuronBackward, refElmNeuronForward } from "./ref/neuron.js";
 import type {
   ElmNeuronBackwardOptions, ElmNeuronForwardResult, ElmNeuronGrads, ElmNeuronGradsMaybeInput, ElmNeuronInputs, ElmNeuronShape, Float, KernelDevice,
@@ -19,16 +20,6 @@ function checkDevice(device: unknown): asserts device is KernelDevice {
 export function elmNeuronForward(shape: ElmNeuronShape, inputs: ElmNeuronInputs, device: KernelDevice): ElmNeuronForwardResult {
   checkDevice(device);
   return device === "ref" ? refElmNeuronForward(shape, inputs) : nativeElmNeuronForward(shape, inputs, device);
-}
-
-function inputGradOf(options: ElmNeuronBackwardOptions | undefined): boolean {
-  const v = options?.inputGrad ?? true;
-  if (typeof v !== "boolean") throw new TypeError(`elmNeuronBackward: options.inputGrad must be a boolean, got ${JSON.stringify(v)}`);
-  return v;
-}
-
-function dropInputGrad(g: ElmNeuronGrads, inputGrad: boolean): ElmNeuronGradsMaybeInput {
-  return inputGrad ? g : { ...g, dx: null };
 }
 
 /**
@@ -48,7 +39,7 @@ export function elmNeuronBackward(
   dM: Float, dTraceT: Float | null, dMT: Float | null, device: KernelDevice, options?: ElmNeuronBackwardOptions,
 ): ElmNeuronGradsMaybeInput {
   checkDevice(device);
-  const inputGrad = inputGradOf(options);
+  const inputGrad = inputGradOf("elmNeuronBackward", options);
   return device === "ref"
     ? dropInputGrad(refElmNeuronBackward(shape, inputs, saved, dM, dTraceT, dMT), inputGrad)
     : nativeElmNeuronBackward(shape, inputs, saved, dM, dTraceT, dMT, device, inputGrad);
@@ -72,7 +63,7 @@ export async function elmNeuronBackwardAsync(
   dM: Float, dTraceT: Float | null, dMT: Float | null, device: KernelDevice, options?: ElmNeuronBackwardOptions,
 ): Promise<ElmNeuronGradsMaybeInput> {
   checkDevice(device);
-  const inputGrad = inputGradOf(options);
+  const inputGrad = inputGradOf("elmNeuronBackwardAsync", options);
   return device === "ref"
     ? dropInputGrad(refElmNeuronBackward(shape, inputs, saved, dM, dTraceT, dMT), inputGrad)
     : nativeElmNeuronBackwardAsync(shape, inputs, saved, dM, dTraceT, dMT, device, inputGrad);

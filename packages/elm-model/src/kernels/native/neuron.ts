@@ -2,6 +2,7 @@
 // state and the gradients in the call's dtype, and hands them to elm_cpu.node
 // or elm_cuda.node (sync, or off the JS thread with the async variants).
 import { elmNeuronCpu, elmNeuronCuda, type ElmNeuronNativeKernels } from "@elm/native";
+import { dropInputGrad, kernelAllocator } from "../backwardSupport.js";
 import { allocSaved, checkSaved } from "../saved.js";
 import type { ElmNeuronForwardResult, ElmNeuronGrads, ElmNeuronGradsMaybeInput, ElmNeuronInputs, ElmNeuronShape, Float } from "../types.js";
 import { traceSize, validateNeuron, validateNeuronGradOutputs, type FloatDType } from "../validate.js";
@@ -12,23 +13,10 @@ function kernels(device: NativeDevice): ElmNeuronNativeKernels {
   return device === "cpu" ? elmNeuronCpu() : elmNeuronCuda();
 }
 
-// The CPU kernels write every element of the saved state and of the gradients,
-// so those arrays skip zero-filling (tens of MB per training step, on the JS
-// thread): Node's uninitialised allocation, which reuses freed heap memory. The
-// CUDA path keeps zero-filled arrays.
-function allocator(dtype: FloatDType, device: NativeDevice): (n: number) => Float {
-  const F = dtype === "float64" ? Float64Array : Float32Array;
-  if (device !== "cpu") return (n) => new F(n);
-  return (n) => {
-    const b = Buffer.allocUnsafeSlow(n * F.BYTES_PER_ELEMENT);
-    return new F(b.buffer, b.byteOffset, n);
-  };
-}
-
 function prepareForward(shape: ElmNeuronShape, inputs: ElmNeuronInputs, device: NativeDevice) {
   const dtype = validateNeuron(shape, inputs);
   const F = dtype === "float64" ? Float64Array : Float32Array;
-  const saved = allocSaved(shape, dtype, device, allocator(dtype, device));
+  const saved = allocSaved(shape, dtype, device, kernelAllocator(dtype === "float64", device));
   const traceT = new F(shape.B * traceSize(shape));
   const mT = new F(shape.B * shape.dM);
   const { trace, z, pre, post, deltaM, m } = saved;
@@ -40,7 +28,7 @@ function prepareForward(shape: ElmNeuronShape, inputs: ElmNeuronInputs, device: 
 function allocGrads(
   shape: ElmNeuronShape, inputs: ElmNeuronInputs, dtype: FloatDType, inputGrad: boolean, device: NativeDevice,
 ): ElmNeuronGradsMaybeInput {
-  const A = allocator(dtype, device);
+  const A = kernelAllocator(dtype === "float64", device);
   const dTr = traceSize(shape);
   return {
     dx: inputGrad ? A(inputs.x.length) : null, dWS: A(shape.dS), dKappaTrace: A(dTr), dKappaM: A(shape.dM), dGain: A(shape.dM),
@@ -60,7 +48,7 @@ function prepareBackward(
   const sv = checkSaved(saved, shape, dtype);
   const { trace, z, pre, post, deltaM, m } = sv;
   const grads: ElmNeuronGradsMaybeInput = allocGrads(shape, inputs, dtype, inputGrad || device === "cuda", device);
-  const result = (): ElmNeuronGradsMaybeInput => (inputGrad ? grads : { ...grads, dx: null });
+  const result = (): ElmNeuronGradsMaybeInput => dropInputGrad(grads, inputGrad);
   return { buffers: { trace, z, pre, post, deltaM, m }, grads, result };
 }
 
