@@ -234,7 +234,7 @@ inline void prefetch(const T* p, index_t n, bool write) {
 // a whole step's worth at once stalls on the line-fill buffers.
 class StepPrefetch {
  public:
-  void clear() { n_ = 0, cur_ = 0, off_ = 0, total_ = 0, done_ = 0; }
+  void clear() { n_ = 0, cur_ = 0, off_ = 0, total_ = 0, done_ = 0, quota_ = 0; }
   template <class T>
   void add(const T* p, index_t count) {
     if (n_ == kMax) return;
@@ -242,9 +242,11 @@ class StepPrefetch {
     ranges_[n_++] = {reinterpret_cast<const char*>(p), bytes};
     total_ += bytes;
   }
-  // issue the lines of the first num/den of the total
-  void upto(index_t num, index_t den) {
-    const index_t target = total_ * num / den;
+  // spread the ranges' lines over `calls` calls of next()
+  void plan(index_t calls) { quota_ = (total_ + calls - 1) / calls; }
+  // issue the next share of the lines
+  void next() {
+    const index_t target = done_ + quota_;
     while (done_ < target && cur_ < n_) {
       __builtin_prefetch(ranges_[cur_].p + off_, 0);
       off_ += 64;
@@ -264,7 +266,7 @@ class StepPrefetch {
     index_t bytes;
   } ranges_[kMax];
   int n_ = 0, cur_ = 0;
-  index_t off_ = 0, total_ = 0, done_ = 0;
+  index_t off_ = 0, total_ = 0, done_ = 0, quota_ = 0;
 };
 
 // The forward writes the saved sequences once and reads them only in the backward
@@ -432,9 +434,12 @@ ELM_NO_MEMCPY_CALLS void forward_rows(const NetworkDims& d, const NetworkInputs<
   dltRow.init(R, d.N, d.dM);
   mRow.init(R, d.N, d.dM);
   mLast.init(R, d.N, d.dM);
-  T* a[kRowBlock];
+  const T* a[kRowBlock];
+  const T* a2[kRowBlock];
   T* acc[kRowBlock];
   T* bRow[kRowBlock];
+  // one hidden layer of a SIMD-width multiple: its pre-activations are the saved row itself
+  const bool preDirect = d.lMlp == 1 && pad.out[0] == d.dMlp;
   const T* yPrev[kRowBlock];
   const T* xRow[kRowBlock];
   const T* bPrevs[kRowBlock];
@@ -471,11 +476,13 @@ ELM_NO_MEMCPY_CALLS void forward_rows(const NetworkDims& d, const NetworkInputs<
         const T* bias = pk.b[l].data() + static_cast<index_t>(i) * ld;  // (padded with zeros)
         const T* W = pk.w[l].data() + static_cast<index_t>(i) * nIn * ld;
         for (int r = 0; r < R; ++r) acc[r] = act[l].at(r, i);
-        if (l == 0) {  // the input [b_t ; κ_m ⊙ m_{t−1}] in two parts, summed in input order
-          for (int r = 0; r < R; ++r) a[r] = bRow[r] + static_cast<index_t>(i) * d.dTree;
-          simd::product(R, d.dTree, W, ld, a, acc, bias);
-          for (int r = 0; r < R; ++r) a[r] = km.at(r, i);
-          simd::product(R, d.dM, W + static_cast<index_t>(d.dTree) * ld, ld, a, acc);
+        if (l == 0) {  // the input [b_t ; κ_m ⊙ m_{t−1}] from its two parts, in one pass
+          for (int r = 0; r < R; ++r) {
+            a[r] = bRow[r] + static_cast<index_t>(i) * d.dTree;
+            a2[r] = km.at(r, i);
+            if (preDirect) acc[r] = preRow.at(r, i);  // hidden pre-activations straight into the saved row
+          }
+          simd::product_split(R, d.dTree, nIn, W, ld, a, a2, acc, bias);
         } else {
           for (int r = 0; r < R; ++r) a[r] = act[l - 1].at(r, i);
           simd::product(R, nIn, W, ld, a, acc, bias);
@@ -485,8 +492,12 @@ ELM_NO_MEMCPY_CALLS void forward_rows(const NetworkDims& d, const NetworkInputs<
         for (int r = 0; r < R; ++r) {
           // the CPU path keeps only the pre-activations (its backward recomputes act(pre));
           // the post region of `saved` stays untouched (never paged in)
-          for (int i = 0; i < d.N; ++i) copy_n(preRow.at(r, i) + static_cast<index_t>(l) * d.dMlp, act[l].at(r, i), nOut);
-          activate_rows(d.act, act[l].row(r), act[l].stride);  // act(0) = 0 in the padding
+          if (preDirect) {
+            activate_rows(d.act, act[l].row(r), static_cast<const T*>(preRow.row(r)), act[l].stride);
+          } else {
+            for (int i = 0; i < d.N; ++i) copy_n(preRow.at(r, i) + static_cast<index_t>(l) * d.dMlp, act[l].at(r, i), nOut);
+            activate_rows(d.act, act[l].row(r), act[l].stride);  // act(0) = 0 in the padding
+          }
         }
       }
     }
@@ -602,8 +613,7 @@ ELM_NO_MEMCPY_CALLS void backward_rows(const NetworkDims& d, const NetworkInputs
         pf.add(p.x + row1 * d.dIn, d.dIn);
       }
     }
-    const index_t pfSteps = static_cast<index_t>(d.lMlp + 1) * d.N;
-    index_t pfDone = 0;
+    pf.plan(static_cast<index_t>(d.lMlp + 1) * d.N);  // one share per neuron and layer of the MLP backward
     for (int r = 0; r < R; ++r) {
       const int b = b0 + r;
       const index_t row = static_cast<index_t>(b) * d.T + t;
@@ -667,7 +677,7 @@ ELM_NO_MEMCPY_CALLS void backward_rows(const NetworkDims& d, const NetworkInputs
         simd::product(R, nOut, pk.w[l].data() + static_cast<index_t>(i) * nOut * ld, ld, gp, dp, zeros.data());
         if (l > 0)
           for (int r = 0; r < R; ++r) times_activate_grad(d.act, dp[r], prePtr[l - 1][r] + static_cast<index_t>(i) * ld, ld);
-        pf.upto(++pfDone, pfSteps);
+        pf.next();
       }
       (void)nIn;
     }

@@ -49,10 +49,11 @@ inline int pad_to(int n, int L) { return (n + L - 1) / L * L; }
 // acc_r itself, or `init` (padded; the same for every row) when that is not null — the
 // accumulators start from a vector read elsewhere, not from acc_r just written by
 // narrower stores (a store-forwarding stall per accumulator).
-// M [K][ld] (padded), a_r [K], acc_r padded.
+// M [K][ld] (padded), acc_r padded. The input row comes in two parts: a_r[q] for
+// q < K0, a2_r[q − K0] for K0 ≤ q < K (a2 unused when K0 = K), summed in q order.
 template <class T, int RB, int OB>
-inline void block_product(int K, const T* __restrict M, int ld, const T* const* a, T* const* acc, int o0,
-                          const T* init) {
+inline void block_product(int K0, int K, const T* __restrict M, int ld, const T* const* a, const T* const* a2,
+                          T* const* acc, int o0, const T* init) {
   using VT = typename V<T>::type;
   constexpr int L = V<T>::L;
   VT s[RB][OB];
@@ -63,7 +64,7 @@ inline void block_product(int K, const T* __restrict M, int ld, const T* const* 
     const T* row = M + static_cast<std::int64_t>(q) * ld + o0;
     for (int b = 0; b < OB; ++b) m[b] = load(row + b * L);
     for (int r = 0; r < RB; ++r) {
-      const VT x = splat(a[r][q]);
+      const VT x = splat(q < K0 ? a[r][q] : a2[r][q - K0]);
       for (int b = 0; b < OB; ++b) s[r][b] += x * m[b];
     }
   }
@@ -71,26 +72,36 @@ inline void block_product(int K, const T* __restrict M, int ld, const T* const* 
     for (int b = 0; b < OB; ++b) store(acc[r] + o0 + b * L, s[r][b]);
 }
 
-// acc_r[0 … ld) += Σ_q a_r[q] · M[q][:] for RB rows (ld a multiple of L).
+// acc_r[0 … ld) = (init or acc_r) + Σ_q [a_r ; a2_r][q] · M[q][:] for RB rows (ld a multiple of L).
 template <class T, int RB>
-inline void rows_product(int K, const T* M, int ld, const T* const* a, T* const* acc, const T* init) {
+inline void rows_product(int K0, int K, const T* M, int ld, const T* const* a, const T* const* a2, T* const* acc,
+                         const T* init) {
   constexpr int L = V<T>::L;
   int o0 = 0;
-  for (; o0 + 2 * L <= ld; o0 += 2 * L) block_product<T, RB, 2>(K, M, ld, a, acc, o0, init);
-  for (; o0 < ld; o0 += L) block_product<T, RB, 1>(K, M, ld, a, acc, o0, init);
+  for (; o0 + 2 * L <= ld; o0 += 2 * L) block_product<T, RB, 2>(K0, K, M, ld, a, a2, acc, o0, init);
+  for (; o0 < ld; o0 += L) block_product<T, RB, 1>(K0, K, M, ld, a, a2, acc, o0, init);
 }
 
-// Any number of rows: blocks of 4, then the rest. acc_r = (init or acc_r) + Σ_q a_r[q]·M[q].
+// Any number of rows: blocks of 4, then the rest. acc_r = (init or acc_r) + Σ_q [a_r ; a2_r][q]·M[q],
+// the input of row r being a_r[0 … K0) followed by a2_r[0 … K − K0).
 template <class T>
-inline void product(int R, int K, const T* M, int ld, T* const* a, T* const* acc, const T* init = nullptr) {
+inline void product_split(int R, int K0, int K, const T* M, int ld, const T* const* a, const T* const* a2,
+                          T* const* acc, const T* init = nullptr) {
   int r = 0;
-  for (; r + 4 <= R; r += 4) rows_product<T, 4>(K, M, ld, a + r, acc + r, init);
+  for (; r + 4 <= R; r += 4) rows_product<T, 4>(K0, K, M, ld, a + r, a2 ? a2 + r : nullptr, acc + r, init);
+  const T* const* a2r = a2 ? a2 + r : nullptr;
   switch (R - r) {
-    case 3: rows_product<T, 3>(K, M, ld, a + r, acc + r, init); break;
-    case 2: rows_product<T, 2>(K, M, ld, a + r, acc + r, init); break;
-    case 1: rows_product<T, 1>(K, M, ld, a + r, acc + r, init); break;
+    case 3: rows_product<T, 3>(K0, K, M, ld, a + r, a2r, acc + r, init); break;
+    case 2: rows_product<T, 2>(K0, K, M, ld, a + r, a2r, acc + r, init); break;
+    case 1: rows_product<T, 1>(K0, K, M, ld, a + r, a2r, acc + r, init); break;
     default: break;
   }
+}
+
+// acc_r = (init or acc_r) + Σ_q a_r[q]·M[q] for any number of rows.
+template <class T>
+inline void product(int R, int K, const T* M, int ld, const T* const* a, T* const* acc, const T* init = nullptr) {
+  product_split(R, K, K, M, ld, a, static_cast<const T* const*>(nullptr), acc, init);
 }
 
 // G[o][i0 …] += Σ_r g_r[o] · h_r[i0 …]  for o < nOut (G [nOut][ld], h_r padded).
