@@ -94,19 +94,39 @@ using Lanes = typename Lane<T>::v;
 #define ELM_NO_GATHER
 #endif
 
+// out[k][r] = rows[r][k] for k < n (rows past R, or null, read as zeros): 4 × 4
+// blocks transposed in registers, the tail element by element.
+static_assert(kRowBlock == 4, "rows_to_lanes transposes 4 × 4 blocks");
+template <class T>
+void rows_to_lanes(int R, const T* const* rows, int n, Lanes<T>* out) {
+  const T* row[kRowBlock];
+  for (int r = 0; r < kRowBlock; ++r) row[r] = r < R ? rows[r] : nullptr;
+  int k = 0;
+  for (; k + 4 <= n; k += 4) {
+    Lanes<T> v[kRowBlock];
+    for (int r = 0; r < kRowBlock; ++r) {
+      v[r] = Lanes<T>{};
+      if (row[r]) std::memcpy(&v[r], row[r] + k, sizeof(Lanes<T>));
+    }
+    const Lanes<T> t0 = __builtin_shufflevector(v[0], v[1], 0, 4, 1, 5), t1 = __builtin_shufflevector(v[0], v[1], 2, 6, 3, 7);
+    const Lanes<T> t2 = __builtin_shufflevector(v[2], v[3], 0, 4, 1, 5), t3 = __builtin_shufflevector(v[2], v[3], 2, 6, 3, 7);
+    out[k] = __builtin_shufflevector(t0, t2, 0, 1, 4, 5);
+    out[k + 1] = __builtin_shufflevector(t0, t2, 2, 3, 6, 7);
+    out[k + 2] = __builtin_shufflevector(t1, t3, 0, 1, 4, 5);
+    out[k + 3] = __builtin_shufflevector(t1, t3, 2, 3, 6, 7);
+  }
+  for (; k < n; ++k) {
+    Lanes<T> v = {};
+    for (int r = 0; r < kRowBlock; ++r) v[r] = row[r] ? row[r][k] : T(0);
+    out[k] = v;
+  }
+}
+
 // zT[k] = z_t[k] of each row: x_t (rows x[r]), then y_{t−1} (yPrev[r]; null = 0)
 template <class T>
 void lanes_z(const NetworkDims& d, int R, const T* const* x, const T* const* yPrev, Lanes<T>* zT) {
-  for (int k = 0; k < d.dIn; ++k) {
-    Lanes<T> v = {};
-    for (int r = 0; r < R; ++r) v[r] = x[r][k];
-    zT[k] = v;
-  }
-  for (int k = 0; k < d.dY(); ++k) {
-    Lanes<T> v = {};
-    for (int r = 0; r < R; ++r) v[r] = yPrev[r] ? yPrev[r][k] : T(0);
-    zT[d.dIn + k] = v;
-  }
+  rows_to_lanes(R, x, d.dIn, zT);
+  rows_to_lanes(R, yPrev, d.dY(), zT + d.dIn);
 }
 
 // uT[n] = Σ_{synapses q of branch n} w[q]·zT[src[q]], in synapse order (as elm/network.h)
