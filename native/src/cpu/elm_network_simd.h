@@ -59,15 +59,18 @@ inline void block_product(int K0, int K, const T* __restrict M, int ld, const T*
   VT s[RB][OB];
   for (int r = 0; r < RB; ++r)
     for (int b = 0; b < OB; ++b) s[r][b] = load((init ? init : acc[r]) + o0 + b * L);
-  for (int q = 0; q < K; ++q) {
+  // s_r += in_r[j] · M[q] (row q of M, input element j of row r)
+  auto accumulate = [&](int q, const T* const* in, int j) {
     VT m[OB];
     const T* row = M + static_cast<std::int64_t>(q) * ld + o0;
     for (int b = 0; b < OB; ++b) m[b] = load(row + b * L);
     for (int r = 0; r < RB; ++r) {
-      const VT x = splat(q < K0 ? a[r][q] : a2[r][q - K0]);
+      const VT x = splat(in[r][j]);
       for (int b = 0; b < OB; ++b) s[r][b] += x * m[b];
     }
-  }
+  };
+  for (int q = 0; q < K0; ++q) accumulate(q, a, q);
+  for (int q = K0; q < K; ++q) accumulate(q, a2, q - K0);
   for (int r = 0; r < RB; ++r)
     for (int b = 0; b < OB; ++b) store(acc[r] + o0 + b * L, s[r][b]);
 }
