@@ -172,13 +172,15 @@ ELM_NO_GATHER void lanes_synapse_grads(const NetworkDims& d, const std::int32_t*
   }
 }
 
-// Padded widths of the MLP layers (multiples of the SIMD width).
+// Padded widths of the MLP layers: multiples of the SIMD width, except the first
+// layer's input [b_t ; κ_m ⊙ m_{t−1}], a multiple of half of it (the backward's
+// products end such rows with a half vector: d_tree + d_m = 24 is 16 + 8, not 32).
 template <class T>
 struct LayerPads {
   int in[kMaxMlpLayers], out[kMaxMlpLayers], max;
   explicit LayerPads(const NetworkDims& d) : max(0) {
     for (int l = 0; l <= d.lMlp; ++l) {
-      in[l] = simd::pad_to(d.layerIn(l), simd::V<T>::L);
+      in[l] = simd::pad_to(d.layerIn(l), l == 0 ? simd::V<T>::L / 2 : simd::V<T>::L);
       out[l] = simd::pad_to(d.layerOut(l), simd::V<T>::L);
       max = std::max(max, std::max(in[l], out[l]));
     }

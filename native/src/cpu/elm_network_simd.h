@@ -13,35 +13,38 @@
 
 namespace elm::cpu::simd {
 
-template <class T>
+// Bytes = 64: the full vector; 32: the half vector that ends a row whose padded
+// width is an odd multiple of L/2 (see rows_product).
+template <class T, int Bytes = 64>
 struct V {
-  typedef T type __attribute__((vector_size(64)));
-  static constexpr int L = 64 / sizeof(T);
+  typedef T type __attribute__((vector_size(Bytes)));
+  static constexpr int L = Bytes / sizeof(T);
 };
 
-template <class T>
-inline typename V<T>::type load(const T* p) {
-  typename V<T>::type v;
+template <class T, int Bytes = 64>
+inline typename V<T, Bytes>::type load(const T* p) {
+  typename V<T, Bytes>::type v;
   std::memcpy(&v, p, sizeof(v));
   return v;
 }
-template <class T>
-inline void store(T* p, typename V<T>::type v) {
+template <class T, int Bytes = 64>
+inline void store(T* p, typename V<T, Bytes>::type v) {
   std::memcpy(p, &v, sizeof(v));
 }
 // x in every lane: one broadcast (from memory when x is a load). The portable
 // spelling {} + x is an add before the broadcast (0 + (−0) = +0, so it is not
 // folded without -ffast-math), and a lane loop becomes 16 masked inserts.
+template <int Bytes = 64, class T>
+inline typename V<T, Bytes>::type splat(T x) {
 #if defined(__AVX512F__)
-inline V<float>::type splat(float x) { return (V<float>::type)_mm512_set1_ps(x); }
-inline V<double>::type splat(double x) { return (V<double>::type)_mm512_set1_pd(x); }
-#else
-template <class T>
-inline typename V<T>::type splat(T x) {
-  typename V<T>::type v = {};
+  if constexpr (Bytes == 64 && sizeof(T) == 4) return (typename V<T, Bytes>::type)_mm512_set1_ps(x);
+  if constexpr (Bytes == 64 && sizeof(T) == 8) return (typename V<T, Bytes>::type)_mm512_set1_pd(x);
+  if constexpr (Bytes == 32 && sizeof(T) == 4) return (typename V<T, Bytes>::type)_mm256_set1_ps(x);
+  if constexpr (Bytes == 32 && sizeof(T) == 8) return (typename V<T, Bytes>::type)_mm256_set1_pd(x);
+#endif
+  typename V<T, Bytes>::type v = {};
   return v + x;
 }
-#endif
 
 inline int pad_to(int n, int L) { return (n + L - 1) / L * L; }
 
@@ -51,38 +54,40 @@ inline int pad_to(int n, int L) { return (n + L - 1) / L * L; }
 // narrower stores (a store-forwarding stall per accumulator).
 // M [K][ld] (padded), acc_r padded. The input row comes in two parts: a_r[q] for
 // q < K0, a2_r[q − K0] for K0 ≤ q < K (a2 unused when K0 = K), summed in q order.
-template <class T, int RB, int OB>
+template <class T, int RB, int OB, int Bytes = 64>
 inline void block_product(int K0, int K, const T* __restrict M, int ld, const T* const* a, const T* const* a2,
                           T* const* acc, int o0, const T* init) {
-  using VT = typename V<T>::type;
-  constexpr int L = V<T>::L;
+  using VT = typename V<T, Bytes>::type;
+  constexpr int L = V<T, Bytes>::L;
   VT s[RB][OB];
   for (int r = 0; r < RB; ++r)
-    for (int b = 0; b < OB; ++b) s[r][b] = load((init ? init : acc[r]) + o0 + b * L);
+    for (int b = 0; b < OB; ++b) s[r][b] = load<T, Bytes>((init ? init : acc[r]) + o0 + b * L);
   // s_r += in_r[j] · M[q] (row q of M, input element j of row r)
   auto accumulate = [&](int q, const T* const* in, int j) {
     VT m[OB];
     const T* row = M + static_cast<std::int64_t>(q) * ld + o0;
-    for (int b = 0; b < OB; ++b) m[b] = load(row + b * L);
+    for (int b = 0; b < OB; ++b) m[b] = load<T, Bytes>(row + b * L);
     for (int r = 0; r < RB; ++r) {
-      const VT x = splat(in[r][j]);
+      const VT x = splat<Bytes>(in[r][j]);
       for (int b = 0; b < OB; ++b) s[r][b] += x * m[b];
     }
   };
   for (int q = 0; q < K0; ++q) accumulate(q, a, q);
   for (int q = K0; q < K; ++q) accumulate(q, a2, q - K0);
   for (int r = 0; r < RB; ++r)
-    for (int b = 0; b < OB; ++b) store(acc[r] + o0 + b * L, s[r][b]);
+    for (int b = 0; b < OB; ++b) store<T, Bytes>(acc[r] + o0 + b * L, s[r][b]);
 }
 
-// acc_r[0 … ld) = (init or acc_r) + Σ_q [a_r ; a2_r][q] · M[q][:] for RB rows (ld a multiple of L).
+// acc_r[0 … ld) = (init or acc_r) + Σ_q [a_r ; a2_r][q] · M[q][:] for RB rows (ld a multiple of
+// L/2: an odd multiple ends with a half vector, so a width of 24 floats is 16 + 8, not 32).
 template <class T, int RB>
 inline void rows_product(int K0, int K, const T* M, int ld, const T* const* a, const T* const* a2, T* const* acc,
                          const T* init) {
   constexpr int L = V<T>::L;
   int o0 = 0;
   for (; o0 + 2 * L <= ld; o0 += 2 * L) block_product<T, RB, 2>(K0, K, M, ld, a, a2, acc, o0, init);
-  for (; o0 < ld; o0 += L) block_product<T, RB, 1>(K0, K, M, ld, a, a2, acc, o0, init);
+  for (; o0 + L <= ld; o0 += L) block_product<T, RB, 1>(K0, K, M, ld, a, a2, acc, o0, init);
+  if (o0 < ld) block_product<T, RB, 1, 32>(K0, K, M, ld, a, a2, acc, o0, init);
 }
 
 // Any number of rows: blocks of 4, then the rest. acc_r = (init or acc_r) + Σ_q [a_r ; a2_r][q]·M[q],
@@ -107,79 +112,36 @@ inline void product(int R, int K, const T* M, int ld, const T* const* a, T* cons
   product_split(R, K, K, M, ld, a, static_cast<const T* const*>(nullptr), acc, init);
 }
 
-// G[o][i0 …] += Σ_r g_r[o] · h_r[i0 …]  for o < nOut (G [nOut][ld], h_r padded).
-template <class T, int RB, int IB>
-inline void block_outer(int nOut, T* __restrict G, int ld, const T* const* g, const T* const* h, int i0) {
-  using VT = typename V<T>::type;
-  constexpr int L = V<T>::L;
-  VT hv[RB][IB];
-  for (int r = 0; r < RB; ++r)
-    for (int b = 0; b < IB; ++b) hv[r][b] = load(h[r] + i0 + b * L);
-  for (int o = 0; o < nOut; ++o) {
-    T* row = G + static_cast<std::int64_t>(o) * ld + i0;
-    VT s[IB];
-    for (int b = 0; b < IB; ++b) s[b] = load(row + b * L);
-    for (int r = 0; r < RB; ++r) {
-      const VT x = splat(g[r][o]);
-      for (int b = 0; b < IB; ++b) s[b] += x * hv[r][b];
-    }
-    for (int b = 0; b < IB; ++b) store(row + b * L, s[b]);
-  }
-}
-
-template <class T, int RB>
-inline void rows_outer(int nOut, T* G, int ld, const T* const* g, const T* const* h) {
-  constexpr int L = V<T>::L;
-  int i0 = 0;
-  for (; i0 + 2 * L <= ld; i0 += 2 * L) block_outer<T, RB, 2>(nOut, G, ld, g, h, i0);
-  for (; i0 < ld; i0 += L) block_outer<T, RB, 1>(nOut, G, ld, g, h, i0);
-}
-
-// G += Σ_r g_r ⊗ h_r for any number of rows.
-template <class T>
-inline void outer(int R, int nOut, T* G, int ld, T* const* g, T* const* h) {
-  int r = 0;
-  for (; r + 4 <= R; r += 4) rows_outer<T, 4>(nOut, G, ld, g + r, h + r);
-  switch (R - r) {
-    case 3: rows_outer<T, 3>(nOut, G, ld, g + r, h + r); break;
-    case 2: rows_outer<T, 2>(nOut, G, ld, g + r, h + r); break;
-    case 1: rows_outer<T, 1>(nOut, G, ld, g + r, h + r); break;
-    default: break;
-  }
-}
-
-}  // namespace elm::cpu::simd
-
-namespace elm::cpu::simd {
-
 // G[o][i0 … i0+IB·L) += Σ_k g_k[o] · h_k[i0 …] for o0 ≤ o < o0+OB: the tile of G stays
 // in registers over all K samples (k in order, so each element sums in sample order).
-template <class T, int OB, int IB>
+template <class T, int OB, int IB, int Bytes = 64>
 inline void block_outer_many(int K, T* __restrict G, int ld, const T* const* g, const T* const* h, int o0, int i0) {
-  using VT = typename V<T>::type;
-  constexpr int L = V<T>::L;
+  using VT = typename V<T, Bytes>::type;
+  constexpr int L = V<T, Bytes>::L;
   VT s[OB][IB];
   for (int o = 0; o < OB; ++o)
-    for (int b = 0; b < IB; ++b) s[o][b] = load(G + static_cast<std::int64_t>(o0 + o) * ld + i0 + b * L);
+    for (int b = 0; b < IB; ++b) s[o][b] = load<T, Bytes>(G + static_cast<std::int64_t>(o0 + o) * ld + i0 + b * L);
   for (int k = 0; k < K; ++k) {
     VT hv[IB];
-    for (int b = 0; b < IB; ++b) hv[b] = load(h[k] + i0 + b * L);
+    for (int b = 0; b < IB; ++b) hv[b] = load<T, Bytes>(h[k] + i0 + b * L);
     const T* gk = g[k] + o0;
     for (int o = 0; o < OB; ++o) {
-      const VT x = splat(gk[o]);
+      const VT x = splat<Bytes>(gk[o]);
       for (int b = 0; b < IB; ++b) s[o][b] += x * hv[b];
     }
   }
   for (int o = 0; o < OB; ++o)
-    for (int b = 0; b < IB; ++b) store(G + static_cast<std::int64_t>(o0 + o) * ld + i0 + b * L, s[o][b]);
+    for (int b = 0; b < IB; ++b) store<T, Bytes>(G + static_cast<std::int64_t>(o0 + o) * ld + i0 + b * L, s[o][b]);
 }
 
+// ld a multiple of L/2, as rows_product
 template <class T, int OB>
 inline void outer_many_rows(int K, T* G, int ld, const T* const* g, const T* const* h, int o0) {
   constexpr int L = V<T>::L;
   int i0 = 0;
   for (; i0 + 2 * L <= ld; i0 += 2 * L) block_outer_many<T, OB, 2>(K, G, ld, g, h, o0, i0);
-  for (; i0 < ld; i0 += L) block_outer_many<T, OB, 1>(K, G, ld, g, h, o0, i0);
+  for (; i0 + L <= ld; i0 += L) block_outer_many<T, OB, 1>(K, G, ld, g, h, o0, i0);
+  if (i0 < ld) block_outer_many<T, OB, 1, 32>(K, G, ld, g, h, o0, i0);
 }
 
 // G [nOut][ld] += Σ_{k<K} g_k ⊗ h_k (h_k padded to ld): a weight gradient over K samples.
