@@ -172,6 +172,22 @@ ELM_NO_GATHER void lanes_synapse_grads(const NetworkDims& d, const std::int32_t*
   }
 }
 
+// The same when the caller needs no dL/dx: ∂L/∂w for every synapse, but ∂L/∂z_t only
+// for the recurrent ones (rec: the synapses q with src[q] ≥ dIn, in synapse order,
+// so each ∂L/∂y_{t−1} entry sums as above).
+template <class T>
+ELM_NO_GATHER void lanes_synapse_grads_no_dx(const NetworkDims& d, const std::int32_t* src, const T* w,
+                                             const std::vector<std::int32_t>& rec, const Lanes<T>* zT,
+                                             const Lanes<T>* dbT, Lanes<T>* gwT, Lanes<T>* dzT) {
+  const int nBr = d.N * d.dTree;
+  for (int n = 0; n < nBr; ++n) {
+    const index_t q0 = static_cast<index_t>(n) * d.dBrch;
+    const Lanes<T> db = dbT[n];
+    for (int e = 0; e < d.dBrch; ++e) gwT[q0 + e] += db * zT[src[q0 + e]];
+  }
+  for (const std::int32_t q : rec) dzT[src[q]] += w[q] * dbT[q / d.dBrch];
+}
+
 // Padded widths of the MLP layers: multiples of the SIMD width, except the first
 // layer's input [b_t ; κ_m ⊙ m_{t−1}], a multiple of half of it (the backward's
 // products end such rows with a half vector: d_tree + d_m = 24 is 16 + 8, not 32).
@@ -613,6 +629,11 @@ ELM_NO_MEMCPY_CALLS void backward_rows(const NetworkDims& d, const NetworkInputs
   RowBuf<T> dbRow, dxRow;
   dbRow.init(R, d.N, d.dTree);
   if (out.dx) dxRow.init(R, 1, d.dIn);
+  // without dx only the recurrent synapses' ∂L/∂z_t is needed (∂L/∂y_{t−1})
+  std::vector<std::int32_t> rec;
+  if (!out.dx)
+    for (std::int32_t q = 0; q < d.N * d.kc(); ++q)
+      if (p.src[q] >= d.dIn) rec.push_back(q);
   StepPrefetch pf;
   const std::vector<T> zeros(static_cast<size_t>(pad.max), T(0));
   T* gp[kRowBlock * kGradSteps];
@@ -756,8 +777,13 @@ ELM_NO_MEMCPY_CALLS void backward_rows(const NetworkDims& d, const NetworkInputs
         for (int n = 0; n < nBr; ++n) dbT[n][r] = db[n];
       }
       lanes_z(d, R, xRow, yPrev, zT.data());
-      std::fill(dzT.begin(), dzT.end(), Lanes<T>{});
-      lanes_synapse_grads(d, p.src, p.w, zT.data(), dbT.data(), gwT.data(), dzT.data());
+      if (out.dx) {
+        std::fill(dzT.begin(), dzT.end(), Lanes<T>{});
+        lanes_synapse_grads(d, p.src, p.w, zT.data(), dbT.data(), gwT.data(), dzT.data());
+      } else {
+        std::fill(dzT.begin() + d.dIn, dzT.end(), Lanes<T>{});
+        lanes_synapse_grads_no_dx(d, p.src, p.w, rec, zT.data(), dbT.data(), gwT.data(), dzT.data());
+      }
       for (int r = 0; r < R; ++r) {
         if (out.dx) {  // null: the caller needs no dL/dx (x is data)
           T* dxr = dxRow.row(r);
