@@ -172,12 +172,16 @@ ELM_NO_GATHER void lanes_synapse_grads(const NetworkDims& d, const std::int32_t*
   }
 }
 
+// A recurrent synapse (src[q] ≥ dIn: it reads y_{t−1}): its index q, branch and source.
+struct RecurrentSynapse {
+  std::int32_t q, branch, src;
+};
+
 // The same when the caller needs no dL/dx: ∂L/∂w for every synapse, but ∂L/∂z_t only
-// for the recurrent ones (rec: the synapses q with src[q] ≥ dIn, in synapse order,
-// so each ∂L/∂y_{t−1} entry sums as above).
+// for the recurrent ones (rec, in synapse order, so each ∂L/∂y_{t−1} entry sums as above).
 template <class T>
 ELM_NO_GATHER void lanes_synapse_grads_no_dx(const NetworkDims& d, const std::int32_t* src, const T* w,
-                                             const std::vector<std::int32_t>& rec, const Lanes<T>* zT,
+                                             const std::vector<RecurrentSynapse>& rec, const Lanes<T>* zT,
                                              const Lanes<T>* dbT, Lanes<T>* gwT, Lanes<T>* dzT) {
   const int nBr = d.N * d.dTree;
   for (int n = 0; n < nBr; ++n) {
@@ -185,7 +189,7 @@ ELM_NO_GATHER void lanes_synapse_grads_no_dx(const NetworkDims& d, const std::in
     const Lanes<T> db = dbT[n];
     for (int e = 0; e < d.dBrch; ++e) gwT[q0 + e] += db * zT[src[q0 + e]];
   }
-  for (const std::int32_t q : rec) dzT[src[q]] += w[q] * dbT[q / d.dBrch];
+  for (const RecurrentSynapse& s : rec) dzT[s.src] += w[s.q] * dbT[s.branch];
 }
 
 // Padded widths of the MLP layers: multiples of the SIMD width, except the first
@@ -630,10 +634,10 @@ ELM_NO_MEMCPY_CALLS void backward_rows(const NetworkDims& d, const NetworkInputs
   dbRow.init(R, d.N, d.dTree);
   if (out.dx) dxRow.init(R, 1, d.dIn);
   // without dx only the recurrent synapses' ∂L/∂z_t is needed (∂L/∂y_{t−1})
-  std::vector<std::int32_t> rec;
+  std::vector<RecurrentSynapse> rec;
   if (!out.dx)
     for (std::int32_t q = 0; q < d.N * d.kc(); ++q)
-      if (p.src[q] >= d.dIn) rec.push_back(q);
+      if (p.src[q] >= d.dIn) rec.push_back({q, q / d.dBrch, p.src[q]});
   StepPrefetch pf;
   const std::vector<T> zeros(static_cast<size_t>(pad.max), T(0));
   T* gp[kRowBlock * kGradSteps];
