@@ -482,6 +482,9 @@ ELM_NO_MEMCPY_CALLS void forward_rows(const NetworkDims& d, const NetworkInputs<
   T* bRow[kRowBlock];
   // one hidden layer of a SIMD-width multiple: its pre-activations are the saved row itself
   const bool preDirect = d.lMlp == 1 && pad.out[0] == d.dMlp;
+  // with relu that row is activated in place: the saved hidden row is relu(pre), from
+  // which the backward has both the next layer's input and relu′(pre) = [relu(pre) > 0]
+  const bool keepPost = preDirect && d.act == Activation::relu;
   const T* yPrev[kRowBlock];
   const T* xRow[kRowBlock];
   const T* bPrevs[kRowBlock];
@@ -526,7 +529,7 @@ ELM_NO_MEMCPY_CALLS void forward_rows(const NetworkDims& d, const NetworkInputs<
           }
           simd::product_split(R, d.dTree, nIn, W, ld, a, a2, acc, bias);
         } else {
-          for (int r = 0; r < R; ++r) a[r] = act[l - 1].at(r, i);
+          for (int r = 0; r < R; ++r) a[r] = keepPost ? preRow.at(r, i) : act[l - 1].at(r, i);
           simd::product(R, nIn, W, ld, a, acc, bias);
         }
       }
@@ -534,7 +537,9 @@ ELM_NO_MEMCPY_CALLS void forward_rows(const NetworkDims& d, const NetworkInputs<
         for (int r = 0; r < R; ++r) {
           // the CPU path keeps only the pre-activations (its backward recomputes act(pre));
           // the post region of `saved` stays untouched (never paged in)
-          if (preDirect) {
+          if (keepPost) {
+            activate_rows(d.act, preRow.row(r), preRow.stride);
+          } else if (preDirect) {
             activate_rows(d.act, act[l].row(r), static_cast<const T*>(preRow.row(r)), act[l].stride);
           } else {
             for (int i = 0; i < d.N; ++i) copy_n(preRow.at(r, i) + static_cast<index_t>(l) * d.dMlp, act[l].at(r, i), nOut);
@@ -608,8 +613,9 @@ ELM_NO_MEMCPY_CALLS void backward_rows(const NetworkDims& d, const NetworkInputs
   T* dBc = out.dB0;
   T* dYc = out.dY0;
   VectorGrads<T> vg(d, pad);
-  // km: κ_m ⊙ m_{t−1}; dm: ∂L/∂m_t; grad[l]: ∂L/∂ layer l's output (pre-activation);
-  // in[l]: layer l's input (h0 = [b_t ; κ_m ⊙ m_{t−1}] for l = 0, act(pre) above);
+  // km: scratch for ∂L/∂(κ_m ⊙ m_{t−1}); dm: ∂L/∂m_t; grad[l]: ∂L/∂ layer l's output
+  // (pre-activation); in[l]: layer l's input (h0 = [b_t ; κ_m ⊙ m_{t−1}] for l = 0,
+  // act(pre) above; not kept for layer 1 under keepPost);
   // pre[l]: the saved pre-activations of layer l (l < lMlp), padded; dh0: ∂L/∂h0.
   // grad and in keep kGradSteps steps (rows kk·R + r): the MLP weight gradients are
   // taken once per kGradSteps steps over all their samples (simd::outer_many, the
@@ -617,6 +623,10 @@ ELM_NO_MEMCPY_CALLS void backward_rows(const NetworkDims& d, const NetworkInputs
   RowBuf<T> km, dm, gy, dh0, pre[kMaxMlpLayers];
   SampleBuf<T> grad[kMaxMlpLayers], in[kMaxMlpLayers];
   const bool preDirect = d.lMlp == 1 && pad.out[0] == d.dMlp;
+  // the forward saved relu(pre) (forward_rows): it is layer 1's input as it stands,
+  // read from `saved` by the weight gradients (slotStep: the step of each slot of rows)
+  const bool keepPost = preDirect && d.act == Activation::relu;
+  int slotStep[kGradSteps] = {};
   const T* prePtr[kMaxMlpLayers][kRowBlock] = {};
   km.init(R, d.N, d.dM);
   dm.init(R, d.N, d.dM);
@@ -624,7 +634,7 @@ ELM_NO_MEMCPY_CALLS void backward_rows(const NetworkDims& d, const NetworkInputs
   dh0.init(R, d.N, pad.in[0]);
   for (int l = 0; l <= d.lMlp; ++l) {
     grad[l].init(R * kGradSteps, d.N, pad.out[l]);
-    in[l].init(R * kGradSteps, d.N, pad.in[l]);
+    if (!(keepPost && l == 1)) in[l].init(R * kGradSteps, d.N, pad.in[l]);
     if (l < d.lMlp && !preDirect) pre[l].init(R, d.N, pad.out[l]);
   }
   // synapse work: z_t, ∂L/∂b_t, ∂L/∂z_t as lanes; ∂L/∂w per row (lanes); the rows' ∂L/∂b_t and dx
@@ -645,6 +655,7 @@ ELM_NO_MEMCPY_CALLS void backward_rows(const NetworkDims& d, const NetworkInputs
   T* dp[kRowBlock];
   for (int t = d.T - 1; t >= 0; --t) {
     const int kk = (d.T - 1 - t) % kGradSteps, base = kk * R;  // this step's rows in grad, in
+    slotStep[kk] = t;
     pf.clear();
     if (t >= 1) {  // step t−1's slices (R rows are contiguous), and m_{t−2}, b_{t−2}
       const index_t s1 = d.sample(b0, t - 1, 0), n = static_cast<index_t>(R) * d.N;
@@ -691,13 +702,13 @@ ELM_NO_MEMCPY_CALLS void backward_rows(const NetworkDims& d, const NetworkInputs
         for (int k = 0; k < d.dM; ++k) go[k] = dmi[k] * gi[k] * ctanh_grad_from_output(di[k]);
       }
       // the MLP inputs of step t: h0 = [b_t ; κ_m ⊙ m_{t−1}], act(pre) of the hidden layers
-      T* k = km.row(r);
-      if (mPrev) for (int n = 0; n < nM; ++n) k[n] = p.kappaM[n] * mPrev[n];
-      else std::fill(k, k + nM, T(0));
       for (int i = 0; i < d.N; ++i) {
         T* h0 = in[0].at(base + r, i);
         copy_n(h0, s.b + (s0 + i) * d.dTree, d.dTree);
-        copy_n(h0 + d.dTree, k + static_cast<index_t>(i) * d.dM, d.dM);
+        T* __restrict km0 = h0 + d.dTree;
+        const index_t off = static_cast<index_t>(i) * d.dM;
+        if (mPrev) for (int j = 0; j < d.dM; ++j) km0[j] = p.kappaM[off + j] * mPrev[off + j];
+        else for (int j = 0; j < d.dM; ++j) km0[j] = T(0);
       }
       for (int l = 0; l < d.lMlp; ++l) {
         // one hidden layer of a SIMD-width multiple: the saved row is already [N][pad] (no copy)
@@ -707,8 +718,9 @@ ELM_NO_MEMCPY_CALLS void backward_rows(const NetworkDims& d, const NetworkInputs
             copy_n(pre[l].at(r, i), s.pre + (s0 + i) * hid + static_cast<index_t>(l) * d.dMlp, d.dMlp);
           prePtr[l][r] = pre[l].row(r);
         }
-        for (int i = 0; i < d.N; ++i)
-          activate_rows(d.act, in[l + 1].at(base + r, i), prePtr[l][r] + static_cast<index_t>(i) * pad.out[l], pad.out[l]);
+        if (!keepPost)
+          for (int i = 0; i < d.N; ++i)
+            activate_rows(d.act, in[l + 1].at(base + r, i), prePtr[l][r] + static_cast<index_t>(i) * pad.out[l], pad.out[l]);
       }
     }
     // MLP backward, layer lMlp … 0
@@ -736,7 +748,7 @@ ELM_NO_MEMCPY_CALLS void backward_rows(const NetworkDims& d, const NetworkInputs
         for (int i = 0; i < d.N; ++i) {
           for (int q = 0; q < K; ++q) {
             gp[q] = grad[l].at(q, i);
-            hp[q] = in[l].at(q, i);
+            hp[q] = keepPost && l == 1 ? s.pre + d.sample(b0 + q % R, slotStep[q / R], i) * hid : in[l].at(q, i);
           }
           simd::outer_many(K, nOut, gWpad[l] + static_cast<index_t>(i) * nOut * ld, ld, gp, hp);
           // ∂L/∂b_l += Σ ∂L/∂out (mlpB kept padded like grad)
