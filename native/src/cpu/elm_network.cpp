@@ -767,7 +767,7 @@ ELM_NO_MEMCPY_CALLS void backward_rows(const NetworkDims& d, const NetworkInputs
       T* dBcr = dBc + static_cast<index_t>(b) * nBr;
       T* dbNow = dbRow.row(r);
       // gmk = ∂L/∂(κ_m ⊙ m_{t−1}): it feeds the MLP input and m_t; db = ∂L/∂b_t (total)
-      T* __restrict gmk = km.row(r);  // (κ_m ⊙ m_{t−1} itself is no longer needed)
+      T* __restrict gmk = km.row(r);
       for (int i = 0; i < d.N; ++i) {
         const T* __restrict dh = dh0.at(r, i);
         T* __restrict gi = gmk + static_cast<index_t>(i) * d.dM;
