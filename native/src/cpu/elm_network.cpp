@@ -15,11 +15,16 @@
 //             started from the packed bias; weights packed once per call as [in, out]).
 //             b_t, m_t, Δm and the hidden pre-activations go to `saved` with streaming
 //             stores (they are read only by the backward; m_t, b_t for step t+1 stay in
-//             row buffers).
+//             row buffers). With relu and one hidden layer the saved hidden row is
+//             relu(pre) instead (keep_post): the backward reads it as layer 1's input,
+//             and relu′(pre) = [relu(pre) > 0].
 //   backward  the same in reverse: whole-row loops for ∂L/∂y_t, ∂L/∂m_t, ∂L/∂Δm, the
 //             κ terms; per neuron the products ∂L/∂in = W_lᵀ ∂L/∂out (weights packed
-//             [out, in]; accumulators started from zero, act′ applied per neuron); the synapses as lanes: ∂L/∂w (per-row partial sums, added
-//             at the end) and ∂L/∂z_t = [dx_t ; ∂L/∂y_{t−1}] in synapse order. The MLP
+//             [out, in], the first layer's rows padded to half vectors only;
+//             accumulators started from zero, act′ applied per neuron); the synapses
+//             as lanes: ∂L/∂w (per-row partial sums, added at the end) and ∂L/∂z_t =
+//             [dx_t ; ∂L/∂y_{t−1}] in synapse order (without dx: only the recurrent
+//             synapses' part, ∂L/∂y_{t−1}). The MLP
 //             weight and bias gradients are deferred: each step keeps its ∂L/∂out and
 //             layer inputs (neuron-major: one neuron's samples are contiguous), and
 //             every kGradSteps = 4 steps ΔW_l += Σ ∂L/∂out ⊗ in runs
@@ -206,6 +211,18 @@ struct LayerPads {
     }
   }
 };
+
+// One hidden layer of a SIMD-width multiple: the forward computes its pre-activations
+// straight into the saved row's layout, and the backward reads them in place.
+template <class T>
+bool pre_direct(const NetworkDims& d, const LayerPads<T>& pad) {
+  return d.lMlp == 1 && pad.out[0] == d.dMlp;
+}
+// ... and with relu that row is saved activated, relu(pre) (see the schedule above).
+template <class T>
+bool keep_post(const NetworkDims& d, const LayerPads<T>& pad) {
+  return pre_direct(d, pad) && d.act == Activation::relu;
+}
 
 // Every neuron's MLP weights, packed and zero-padded: forward [N][in][outPad]
 // (products run over outputs), backward [N][out][inPad] (over inputs). The forward
@@ -480,11 +497,7 @@ ELM_NO_MEMCPY_CALLS void forward_rows(const NetworkDims& d, const NetworkInputs<
   const T* a2[kRowBlock];
   T* acc[kRowBlock];
   T* bRow[kRowBlock];
-  // one hidden layer of a SIMD-width multiple: its pre-activations are the saved row itself
-  const bool preDirect = d.lMlp == 1 && pad.out[0] == d.dMlp;
-  // with relu that row is activated in place: the saved hidden row is relu(pre), from
-  // which the backward has both the next layer's input and relu′(pre) = [relu(pre) > 0]
-  const bool keepPost = preDirect && d.act == Activation::relu;
+  const bool preDirect = pre_direct(d, pad), keepPost = keep_post(d, pad);
   const T* yPrev[kRowBlock];
   const T* xRow[kRowBlock];
   const T* bPrevs[kRowBlock];
@@ -622,10 +635,9 @@ ELM_NO_MEMCPY_CALLS void backward_rows(const NetworkDims& d, const NetworkInputs
   // gradient tile held in registers) instead of a read-modify-write per step.
   RowBuf<T> km, dm, gy, dh0, pre[kMaxMlpLayers];
   SampleBuf<T> grad[kMaxMlpLayers], in[kMaxMlpLayers];
-  const bool preDirect = d.lMlp == 1 && pad.out[0] == d.dMlp;
-  // the forward saved relu(pre) (forward_rows): it is layer 1's input as it stands,
-  // read from `saved` by the weight gradients (slotStep: the step of each slot of rows)
-  const bool keepPost = preDirect && d.act == Activation::relu;
+  // keepPost: the saved hidden row is relu(pre), layer 1's input as it stands, read
+  // from `saved` by the weight gradients (slotStep: the step of each slot of rows)
+  const bool preDirect = pre_direct(d, pad), keepPost = keep_post(d, pad);
   int slotStep[kGradSteps] = {};
   const T* prePtr[kMaxMlpLayers][kRowBlock] = {};
   km.init(R, d.N, d.dM);
