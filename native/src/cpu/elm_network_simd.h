@@ -48,46 +48,82 @@ inline typename V<T, Bytes>::type splat(T x) {
 
 inline int pad_to(int n, int L) { return (n + L - 1) / L * L; }
 
+// The low half of a vector (a register's lower half: no instruction).
+template <class T>
+inline typename V<T, 32>::type low_half(typename V<T>::type x) {
+  if constexpr (V<T>::L == 16) return __builtin_shufflevector(x, x, 0, 1, 2, 3, 4, 5, 6, 7);
+  else return __builtin_shufflevector(x, x, 0, 1, 2, 3);
+}
+
+// A block of columns: OB full vectors, then (Half) one half vector. Rows whose padded
+// width is an odd multiple of L/2 end with such a half (24 floats = 16 + 8, not 32);
+// it shares each row's broadcast with the full vectors beside it.
+template <class T, int OB, bool Half>
+struct Cols {
+  using VT = typename V<T>::type;
+  using HT = typename V<T, 32>::type;
+  static constexpr int L = V<T>::L;
+  static constexpr int NB = OB > 0 ? OB : 1;  // (array sizes; only OB are used)
+  static constexpr int width = OB * L + (Half ? L / 2 : 0);
+};
+
 // acc_r[o0 … o0+OB·L) = init_r + Σ_q a_r[q] · M[q][o0 …]   for r < RB, where init_r is
 // acc_r itself, or `init` (padded; the same for every row) when that is not null — the
 // accumulators start from a vector read elsewhere, not from acc_r just written by
 // narrower stores (a store-forwarding stall per accumulator).
 // M [K][ld] (padded), acc_r padded. The input row comes in two parts: a_r[q] for
 // q < K0, a2_r[q − K0] for K0 ≤ q < K (a2 unused when K0 = K), summed in q order.
-template <class T, int RB, int OB, int Bytes = 64>
+template <class T, int RB, int OB, bool Half = false>
 inline void block_product(int K0, int K, const T* __restrict M, int ld, const T* const* a, const T* const* a2,
                           T* const* acc, int o0, const T* init) {
-  using VT = typename V<T, Bytes>::type;
-  constexpr int L = V<T, Bytes>::L;
-  VT s[RB][OB];
-  for (int r = 0; r < RB; ++r)
-    for (int b = 0; b < OB; ++b) s[r][b] = load<T, Bytes>((init ? init : acc[r]) + o0 + b * L);
+  using C = Cols<T, OB, Half>;
+  using VT = typename C::VT;
+  using HT = typename C::HT;
+  constexpr int L = C::L;
+  VT s[RB][C::NB];
+  HT h[RB];
+  for (int r = 0; r < RB; ++r) {
+    const T* start = (init ? init : acc[r]) + o0;
+    for (int b = 0; b < OB; ++b) s[r][b] = load(start + b * L);
+    if constexpr (Half) h[r] = load<T, 32>(start + OB * L);
+  }
   // s_r += in_r[j] · M[q] (row q of M, input element j of row r)
   auto accumulate = [&](int q, const T* const* in, int j) {
-    VT m[OB];
+    VT m[C::NB];
+    HT mh{};
     const T* row = M + static_cast<std::int64_t>(q) * ld + o0;
-    for (int b = 0; b < OB; ++b) m[b] = load<T, Bytes>(row + b * L);
+    for (int b = 0; b < OB; ++b) m[b] = load(row + b * L);
+    if constexpr (Half) mh = load<T, 32>(row + OB * L);
     for (int r = 0; r < RB; ++r) {
-      const VT x = splat<Bytes>(in[r][j]);
-      for (int b = 0; b < OB; ++b) s[r][b] += x * m[b];
+      if constexpr (OB > 0) {
+        const VT x = splat(in[r][j]);
+        for (int b = 0; b < OB; ++b) s[r][b] += x * m[b];
+        if constexpr (Half) h[r] += low_half<T>(x) * mh;
+      } else {
+        h[r] += splat<32>(in[r][j]) * mh;
+      }
     }
   };
   for (int q = 0; q < K0; ++q) accumulate(q, a, q);
   for (int q = K0; q < K; ++q) accumulate(q, a2, q - K0);
-  for (int r = 0; r < RB; ++r)
-    for (int b = 0; b < OB; ++b) store<T, Bytes>(acc[r] + o0 + b * L, s[r][b]);
+  for (int r = 0; r < RB; ++r) {
+    for (int b = 0; b < OB; ++b) store(acc[r] + o0 + b * L, s[r][b]);
+    if constexpr (Half) store<T, 32>(acc[r] + o0 + OB * L, h[r]);
+  }
 }
 
 // acc_r[0 … ld) = (init or acc_r) + Σ_q [a_r ; a2_r][q] · M[q][:] for RB rows (ld a multiple of
-// L/2: an odd multiple ends with a half vector, so a width of 24 floats is 16 + 8, not 32).
+// L/2; an odd multiple ends with a half vector, see Cols).
 template <class T, int RB>
 inline void rows_product(int K0, int K, const T* M, int ld, const T* const* a, const T* const* a2, T* const* acc,
                          const T* init) {
   constexpr int L = V<T>::L;
   int o0 = 0;
   for (; o0 + 2 * L <= ld; o0 += 2 * L) block_product<T, RB, 2>(K0, K, M, ld, a, a2, acc, o0, init);
-  for (; o0 + L <= ld; o0 += L) block_product<T, RB, 1>(K0, K, M, ld, a, a2, acc, o0, init);
-  if (o0 < ld) block_product<T, RB, 1, 32>(K0, K, M, ld, a, a2, acc, o0, init);
+  const int rest = ld - o0;  // 0, L/2, L or 3L/2
+  if (rest == L) block_product<T, RB, 1>(K0, K, M, ld, a, a2, acc, o0, init);
+  else if (rest == L + L / 2) block_product<T, RB, 1, true>(K0, K, M, ld, a, a2, acc, o0, init);
+  else if (rest == L / 2) block_product<T, RB, 0, true>(K0, K, M, ld, a, a2, acc, o0, init);
 }
 
 // Any number of rows: blocks of 4, then the rest. acc_r = (init or acc_r) + Σ_q [a_r ; a2_r][q]·M[q],
@@ -114,24 +150,40 @@ inline void product(int R, int K, const T* M, int ld, const T* const* a, T* cons
 
 // G[o][i0 … i0+IB·L) += Σ_k g_k[o] · h_k[i0 …] for o0 ≤ o < o0+OB: the tile of G stays
 // in registers over all K samples (k in order, so each element sums in sample order).
-template <class T, int OB, int IB, int Bytes = 64>
+template <class T, int OB, int IB, bool Half = false>
 inline void block_outer_many(int K, T* __restrict G, int ld, const T* const* g, const T* const* h, int o0, int i0) {
-  using VT = typename V<T, Bytes>::type;
-  constexpr int L = V<T, Bytes>::L;
-  VT s[OB][IB];
-  for (int o = 0; o < OB; ++o)
-    for (int b = 0; b < IB; ++b) s[o][b] = load<T, Bytes>(G + static_cast<std::int64_t>(o0 + o) * ld + i0 + b * L);
+  using C = Cols<T, IB, Half>;
+  using VT = typename C::VT;
+  using HT = typename C::HT;
+  constexpr int L = C::L;
+  VT s[OB][C::NB];
+  HT sh[OB];
+  for (int o = 0; o < OB; ++o) {
+    const T* row = G + static_cast<std::int64_t>(o0 + o) * ld + i0;
+    for (int b = 0; b < IB; ++b) s[o][b] = load(row + b * L);
+    if constexpr (Half) sh[o] = load<T, 32>(row + IB * L);
+  }
   for (int k = 0; k < K; ++k) {
-    VT hv[IB];
-    for (int b = 0; b < IB; ++b) hv[b] = load<T, Bytes>(h[k] + i0 + b * L);
+    VT hv[C::NB];
+    HT hh{};
+    for (int b = 0; b < IB; ++b) hv[b] = load(h[k] + i0 + b * L);
+    if constexpr (Half) hh = load<T, 32>(h[k] + i0 + IB * L);
     const T* gk = g[k] + o0;
     for (int o = 0; o < OB; ++o) {
-      const VT x = splat<Bytes>(gk[o]);
-      for (int b = 0; b < IB; ++b) s[o][b] += x * hv[b];
+      if constexpr (IB > 0) {
+        const VT x = splat(gk[o]);
+        for (int b = 0; b < IB; ++b) s[o][b] += x * hv[b];
+        if constexpr (Half) sh[o] += low_half<T>(x) * hh;
+      } else {
+        sh[o] += splat<32>(gk[o]) * hh;
+      }
     }
   }
-  for (int o = 0; o < OB; ++o)
-    for (int b = 0; b < IB; ++b) store<T, Bytes>(G + static_cast<std::int64_t>(o0 + o) * ld + i0 + b * L, s[o][b]);
+  for (int o = 0; o < OB; ++o) {
+    T* row = G + static_cast<std::int64_t>(o0 + o) * ld + i0;
+    for (int b = 0; b < IB; ++b) store(row + b * L, s[o][b]);
+    if constexpr (Half) store<T, 32>(row + IB * L, sh[o]);
+  }
 }
 
 // ld a multiple of L/2, as rows_product
@@ -140,8 +192,10 @@ inline void outer_many_rows(int K, T* G, int ld, const T* const* g, const T* con
   constexpr int L = V<T>::L;
   int i0 = 0;
   for (; i0 + 2 * L <= ld; i0 += 2 * L) block_outer_many<T, OB, 2>(K, G, ld, g, h, o0, i0);
-  for (; i0 + L <= ld; i0 += L) block_outer_many<T, OB, 1>(K, G, ld, g, h, o0, i0);
-  if (i0 < ld) block_outer_many<T, OB, 1, 32>(K, G, ld, g, h, o0, i0);
+  const int rest = ld - i0;  // 0, L/2, L or 3L/2
+  if (rest == L) block_outer_many<T, OB, 1>(K, G, ld, g, h, o0, i0);
+  else if (rest == L + L / 2) block_outer_many<T, OB, 1, true>(K, G, ld, g, h, o0, i0);
+  else if (rest == L / 2) block_outer_many<T, OB, 0, true>(K, G, ld, g, h, o0, i0);
 }
 
 // G [nOut][ld] += Σ_{k<K} g_k ⊗ h_k (h_k padded to ld): a weight gradient over K samples.
