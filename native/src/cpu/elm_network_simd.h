@@ -64,7 +64,15 @@ struct Cols {
   using HT = typename V<T, 32>::type;
   static constexpr int L = V<T>::L;
   static constexpr int NB = OB > 0 ? OB : 1;  // (array sizes; only OB are used)
-  static constexpr int width = OB * L + (Half ? L / 2 : 0);
+  // the block's columns of the row at p: v[0 … OB) and h (Half)
+  static void load_row(const T* p, VT* v, HT& h) {
+    for (int b = 0; b < OB; ++b) v[b] = simd::load(p + b * L);
+    if constexpr (Half) h = simd::load<T, 32>(p + OB * L);
+  }
+  static void store_row(T* p, const VT* v, const HT& h) {
+    for (int b = 0; b < OB; ++b) simd::store(p + b * L, v[b]);
+    if constexpr (Half) simd::store<T, 32>(p + OB * L, h);
+  }
 };
 
 // acc_r[o0 … o0+OB·L) = init_r + Σ_q a_r[q] · M[q][o0 …]   for r < RB, where init_r is
@@ -79,21 +87,14 @@ inline void block_product(int K0, int K, const T* __restrict M, int ld, const T*
   using C = Cols<T, OB, Half>;
   using VT = typename C::VT;
   using HT = typename C::HT;
-  constexpr int L = C::L;
   VT s[RB][C::NB];
   HT h[RB];
-  for (int r = 0; r < RB; ++r) {
-    const T* start = (init ? init : acc[r]) + o0;
-    for (int b = 0; b < OB; ++b) s[r][b] = load(start + b * L);
-    if constexpr (Half) h[r] = load<T, 32>(start + OB * L);
-  }
+  for (int r = 0; r < RB; ++r) C::load_row((init ? init : acc[r]) + o0, s[r], h[r]);
   // s_r += in_r[j] · M[q] (row q of M, input element j of row r)
   auto accumulate = [&](int q, const T* const* in, int j) {
     VT m[C::NB];
     HT mh{};
-    const T* row = M + static_cast<std::int64_t>(q) * ld + o0;
-    for (int b = 0; b < OB; ++b) m[b] = load(row + b * L);
-    if constexpr (Half) mh = load<T, 32>(row + OB * L);
+    C::load_row(M + static_cast<std::int64_t>(q) * ld + o0, m, mh);
     for (int r = 0; r < RB; ++r) {
       if constexpr (OB > 0) {
         const VT x = splat(in[r][j]);
@@ -106,10 +107,7 @@ inline void block_product(int K0, int K, const T* __restrict M, int ld, const T*
   };
   for (int q = 0; q < K0; ++q) accumulate(q, a, q);
   for (int q = K0; q < K; ++q) accumulate(q, a2, q - K0);
-  for (int r = 0; r < RB; ++r) {
-    for (int b = 0; b < OB; ++b) store(acc[r] + o0 + b * L, s[r][b]);
-    if constexpr (Half) store<T, 32>(acc[r] + o0 + OB * L, h[r]);
-  }
+  for (int r = 0; r < RB; ++r) C::store_row(acc[r] + o0, s[r], h[r]);
 }
 
 // acc_r[0 … ld) = (init or acc_r) + Σ_q [a_r ; a2_r][q] · M[q][:] for RB rows (ld a multiple of
@@ -155,19 +153,13 @@ inline void block_outer_many(int K, T* __restrict G, int ld, const T* const* g, 
   using C = Cols<T, IB, Half>;
   using VT = typename C::VT;
   using HT = typename C::HT;
-  constexpr int L = C::L;
   VT s[OB][C::NB];
   HT sh[OB];
-  for (int o = 0; o < OB; ++o) {
-    const T* row = G + static_cast<std::int64_t>(o0 + o) * ld + i0;
-    for (int b = 0; b < IB; ++b) s[o][b] = load(row + b * L);
-    if constexpr (Half) sh[o] = load<T, 32>(row + IB * L);
-  }
+  for (int o = 0; o < OB; ++o) C::load_row(G + static_cast<std::int64_t>(o0 + o) * ld + i0, s[o], sh[o]);
   for (int k = 0; k < K; ++k) {
     VT hv[C::NB];
     HT hh{};
-    for (int b = 0; b < IB; ++b) hv[b] = load(h[k] + i0 + b * L);
-    if constexpr (Half) hh = load<T, 32>(h[k] + i0 + IB * L);
+    C::load_row(h[k] + i0, hv, hh);
     const T* gk = g[k] + o0;
     for (int o = 0; o < OB; ++o) {
       if constexpr (IB > 0) {
@@ -179,11 +171,7 @@ inline void block_outer_many(int K, T* __restrict G, int ld, const T* const* g, 
       }
     }
   }
-  for (int o = 0; o < OB; ++o) {
-    T* row = G + static_cast<std::int64_t>(o0 + o) * ld + i0;
-    for (int b = 0; b < IB; ++b) store(row + b * L, s[o][b]);
-    if constexpr (Half) store<T, 32>(row + IB * L, sh[o]);
-  }
+  for (int o = 0; o < OB; ++o) C::store_row(G + static_cast<std::int64_t>(o0 + o) * ld + i0, s[o], sh[o]);
 }
 
 // ld a multiple of L/2, as rows_product
