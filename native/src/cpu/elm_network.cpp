@@ -63,6 +63,7 @@ double exp(double) __attribute__((simd("notinbranch")));
 #include "cpu/parallel.h"
 #include "cpu/phase_timer.h"
 #include "cpu/elm_network_simd.h"
+#include "cpu/huge_pages.h"
 #include "elm/activations.h"
 
 namespace elm::cpu {
@@ -843,6 +844,8 @@ template <class T>
 void elm_network_forward(const NetworkDims& d, const NetworkInputs<T>& p, T* y, T* bT, T* mT, T* yT, T* saved) {
   PhaseTimer timer("elm_network", "ELM_NETWORK_PROFILE", "forward");
   const NetworkSaved<T> s = network_saved_views(d, saved, y);
+  advise_huge_pages(saved, sizeof(T) * static_cast<size_t>(d.savedLength()));
+  advise_huge_pages(y, sizeof(T) * static_cast<size_t>(d.B) * d.T * d.dY());
   const LayerPads<T> pad(d);
   const PackedMlp<T> pk(d, p, pad, /*transpose=*/true);
   timer.mark("pack");
@@ -872,6 +875,7 @@ void elm_network_backward(const NetworkDims& d, const NetworkInputs<T>& p, const
   if (dBT) std::memcpy(out.dB0, dBT, sizeof(T) * nB); else std::fill(out.dB0, out.dB0 + nB, T(0));
   if (dMT) std::memcpy(out.dM0, dMT, sizeof(T) * nM); else std::fill(out.dM0, out.dM0 + nM, T(0));
   if (dYT) std::memcpy(out.dY0, dYT, sizeof(T) * nY); else std::fill(out.dY0, out.dY0 + nY, T(0));
+  if (out.dx) advise_huge_pages(out.dx, sizeof(T) * static_cast<size_t>(d.B) * d.T * d.dIn);
   const LayerPads<T> pad(d);
   const PackedMlp<T> pk(d, p, pad, /*transpose=*/false);
   timer.mark("setup");
