@@ -35,6 +35,7 @@
 
 #include "cpu/dense_gemm.h"
 #include "cpu/elm_neuron_gemm.h"
+#include "cpu/huge_pages.h"
 #include "cpu/parallel.h"
 #include "cpu/phase_timer.h"
 
@@ -428,6 +429,8 @@ void elm_neuron_forward(const NeuronDims& d, const NeuronInputs<T>& in, const Ne
   const index_t N = d.B * d.T;
   const int nZ = d.nZ(), nH = d.nH(), dTr = d.dTr();
   PhaseTimer timer("elm_neuron", "ELM_NEURON_PROFILE", "forward");
+  const auto advise = [&](const T* p, index_t perRow) { advise_huge_pages(p, sizeof(T) * static_cast<size_t>(N * perRow)); };
+  advise(sv.trace, dTr), advise(sv.z, nZ), advise(sv.pre, nH), advise(sv.post, nH), advise(sv.deltaM, d.dM), advise(sv.m, d.dM);
   const Weights<T> W = forward_weights(d, in);
   const Synapses<T> syn(d, in);
   // A
@@ -700,6 +703,7 @@ void elm_neuron_backward(const NeuronDims& d, const NeuronInputs<T>& in, const N
   const index_t N = d.B * d.T;
   const int nZ = d.nZ(), nH = d.nH(), H = d.dMlp, L = d.lMlp, dMn = d.dM;
   PhaseTimer timer("elm_neuron", "ELM_NEURON_PROFILE", "backward");
+  if (g.dx) advise_huge_pages(g.dx, sizeof(T) * static_cast<size_t>(N * d.dIn));
   const Weights<T> W = backward_weights(d, in);
   BackwardScratch<T> sc(N, nH, dMn, d.dTree);
   sc.accGain.assign(static_cast<size_t>(d.B) * dMn, T(0));

@@ -19,8 +19,13 @@ inline void advise_huge_pages(const void* p, std::size_t bytes) {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
   constexpr std::uintptr_t kHuge = std::uintptr_t(2) << 20;
   const std::uintptr_t a = reinterpret_cast<std::uintptr_t>(p);
-  const std::uintptr_t lo = (a + kHuge - 1) & ~(kHuge - 1), hi = (a + bytes) & ~(kHuge - 1);
-  if (p == nullptr || hi <= lo) return;  // not one whole 2 MiB page inside
+  // the 2 MiB pages the buffer overlaps, rounded outward: a large block from malloc
+  // starts a few bytes into its own 2 MiB-aligned mapping, so rounding inward would
+  // leave its first page out. The advice on the neighbouring bytes is only a hint
+  // for memory of this process (contents are untouched); a huge page is used only
+  // where a whole aligned 2 MiB lies in one mapping and none of it is paged in yet.
+  if (p == nullptr || bytes < kHuge) return;
+  const std::uintptr_t lo = a & ~(kHuge - 1), hi = (a + bytes + kHuge - 1) & ~(kHuge - 1);
   (void)madvise(reinterpret_cast<void*>(lo), hi - lo, MADV_HUGEPAGE);
 #else
   (void)p;
