@@ -60,12 +60,18 @@ inline void rows_times_w_cols(const T* X, index_t ldx, const PaddedMatrix<T>& W,
   using V = typename Vec<T>::type;
   constexpr int L = Vec<T>::lanes;
   V acc[SB][NV];
-  for (int s = 0; s < SB; ++s) {
-    T init[NV * L];
-    for (int o = 0; o < NV * L; ++o) {
-      init[o] = o >= width ? T(0) : bias ? bias[o0 + o] : accumulate ? Y[s * ldy + o0 + o] : T(0);
+  if (width == NV * L) {  // a whole tile: the starting vectors loaded as they are
+    for (int s = 0; s < SB; ++s)
+      for (int v = 0; v < NV; ++v)
+        acc[s][v] = bias ? load<T>(bias + o0 + v * L) : accumulate ? load<T>(Y + s * ldy + o0 + v * L) : V{};
+  } else {  // the last, narrower tile: zeros past width
+    for (int s = 0; s < SB; ++s) {
+      T init[NV * L];
+      for (int o = 0; o < NV * L; ++o) {
+        init[o] = o >= width ? T(0) : bias ? bias[o0 + o] : accumulate ? Y[s * ldy + o0 + o] : T(0);
+      }
+      for (int v = 0; v < NV; ++v) acc[s][v] = load<T>(init + v * L);
     }
-    for (int v = 0; v < NV; ++v) acc[s][v] = load<T>(init + v * L);
   }
   const T* wk = W.data.data() + o0;
   for (int k = 0; k < W.K; ++k, wk += W.ld) {
