@@ -522,10 +522,15 @@ void recurrence_backward(const NeuronDims& d, const NeuronInputs<T>& in, const W
       const T* dmt = sv.deltaM + bt * dMn;
       T* accG = sc.accGain.data() + (b0 + s) * dMn;
       T* dOut = sc.dPreOut.data() + bt * dMn;
-      for (int k = 0; k < dMn; ++k) {
-        const T g = dM[bt * dMn + k] + carry[s * dMn + k];
-        gm[s * dMn + k] = g;
-        dOut[k] = memory_update_backward(g, in.gain[k], dmt[k], accG + k);
+      const T* __restrict dMt = dM + bt * dMn;
+      const T* __restrict cs = carry.data() + s * dMn;
+      T* __restrict gs = gm.data() + s * dMn;
+      T* __restrict dO = dOut;
+      T* __restrict aG = accG;
+      for (int k = 0; k < dMn; ++k) {  // (restrict: one vectorised loop, no overlap checks)
+        const T g = dMt[k] + cs[k];
+        gs[k] = g;
+        dO[k] = memory_update_backward(g, in.gain[k], dmt[k], aG + k);
       }
     }
     // down the MLP: dh_{l} = W_{l+1}ᵀ dPre_{l+1}, dPre_l = dh_l ⊙ act'(pre_l)
@@ -538,9 +543,11 @@ void recurrence_backward(const NeuronDims& d, const NeuronInputs<T>& in, const W
       }
       for (index_t s = 0; s < S; ++s) {
         const index_t off = (row0 + s * T_) * nH + static_cast<index_t>(l) * H;
-        T* dp = sc.dPreH.data() + off;
-        const T* p = sv.pre + off;
-        for (int j = 0; j < H; ++j) dp[j] *= activate_grad(d.act, p[j]);
+        T* __restrict dp = sc.dPreH.data() + off;
+        const T* __restrict p = sv.pre + off;
+        // the activation chosen outside the loop, so each loop vectorises
+        if (d.act == Activation::relu) for (int j = 0; j < H; ++j) dp[j] *= relu_grad(p[j]);
+        else for (int j = 0; j < H; ++j) dp[j] *= silu_grad(p[j]);
       }
     }
     // a_t = κ_m ⊙ m_{t−1} feeds the MLP and the update: da = gm + W0aᵀ dPre0
