@@ -5,7 +5,7 @@
 // about 6 µs each on a VM, 36 ms for one 22 MB dL/dx, as long as the rest of
 // the backward). Asking for transparent huge pages over the buffer makes that
 // one fault per 2 MiB. Only an advice: ignored where THP is off or the memory
-// is already mapped; non-Linux builds do nothing.
+// is already paged in; non-Linux builds do nothing.
 #pragma once
 #include <cstddef>
 #include <cstdint>
