@@ -64,6 +64,7 @@ double exp(double) __attribute__((simd("notinbranch")));
 #include "cpu/phase_timer.h"
 #include "cpu/elm_network_simd.h"
 #include "cpu/huge_pages.h"
+#include "cpu/scratch_pool.h"
 #include "elm/activations.h"
 
 namespace elm::cpu {
@@ -187,7 +188,7 @@ struct RecurrentSynapse {
 // for the recurrent ones (rec, in synapse order, so each ∂L/∂y_{t−1} entry sums as above).
 template <class T>
 ELM_NO_GATHER void lanes_synapse_grads_no_dx(const NetworkDims& d, const std::int32_t* src, const T* w,
-                                             const std::vector<RecurrentSynapse>& rec, const Lanes<T>* zT,
+                                             const ScratchVec<RecurrentSynapse>& rec, const Lanes<T>* zT,
                                              const Lanes<T>* dbT, Lanes<T>* gwT, Lanes<T>* dzT) {
   const int nBr = d.N * d.dTree;
   for (int n = 0; n < nBr; ++n) {
@@ -230,7 +231,7 @@ bool keep_post(const NetworkDims& d, const LayerPads<T>& pad) {
 // also packs the biases [N][outPad] (the products' starting values).
 template <class T>
 struct PackedMlp {
-  std::vector<T> w[kMaxMlpLayers], b[kMaxMlpLayers];
+  ScratchVec<T> w[kMaxMlpLayers], b[kMaxMlpLayers];
   PackedMlp(const NetworkDims& d, const NetworkInputs<T>& p, const LayerPads<T>& pad, bool transpose) {
     for (int l = 0; l <= d.lMlp; ++l) {
       if (transpose) {
@@ -447,7 +448,7 @@ template <class T>
 struct RowBuf {
   int width = 0;  // per neuron
   index_t stride = 0;
-  std::vector<T> v;
+  ScratchVec<T> v;
   void init(int R, int N, int w) {
     width = w;
     stride = static_cast<index_t>(N) * w;
@@ -465,7 +466,7 @@ template <class T>
 struct SampleBuf {
   int width = 0;  // per neuron
   index_t nstride = 0;
-  std::vector<T> v;
+  ScratchVec<T> v;
   void init(int rows, int N, int w) {
     width = w;
     nstride = static_cast<index_t>(rows) * w + 64 / static_cast<index_t>(sizeof(T));  // + a line: no set aliasing
@@ -488,7 +489,7 @@ ELM_NO_MEMCPY_CALLS void forward_rows(const NetworkDims& d, const NetworkInputs<
   km.init(R, d.N, d.dM);
   bCur.init(R, d.N, d.dTree);
   bLast.init(R, d.N, d.dTree);
-  std::vector<Lanes<T>> zT(static_cast<size_t>(d.dZ())), uT(static_cast<size_t>(nBr));
+  ScratchVec<Lanes<T>> zT(static_cast<size_t>(d.dZ())), uT(static_cast<size_t>(nBr));
   for (int l = 0; l <= d.lMlp; ++l) act[l].init(R, d.N, pad.out[l]);
   preRow.init(R, d.N, hid);
   dltRow.init(R, d.N, d.dM);
@@ -592,7 +593,7 @@ ELM_NO_MEMCPY_CALLS void forward_rows(const NetworkDims& d, const NetworkInputs<
 // whole-row loops add into them), added into the block's slot at the end.
 template <class T>
 struct VectorGrads {
-  std::vector<T> kappaB, kappaM, gain, wY, bY, mlpB[kMaxMlpLayers];
+  ScratchVec<T> kappaB, kappaM, gain, wY, bY, mlpB[kMaxMlpLayers];
   VectorGrads(const NetworkDims& d, const LayerPads<T>& pad) : pad_(pad) {
     kappaB.assign(static_cast<size_t>(d.N) * d.dTree, T(0));
     kappaM.assign(static_cast<size_t>(d.N) * d.dM, T(0));
@@ -651,18 +652,19 @@ ELM_NO_MEMCPY_CALLS void backward_rows(const NetworkDims& d, const NetworkInputs
     if (l < d.lMlp && !preDirect) pre[l].init(R, d.N, pad.out[l]);
   }
   // synapse work: z_t, ∂L/∂b_t, ∂L/∂z_t as lanes; ∂L/∂w per row (lanes); the rows' ∂L/∂b_t and dx
-  std::vector<Lanes<T>> zT(static_cast<size_t>(d.dZ())), dzT(static_cast<size_t>(d.dZ())),
+  ScratchVec<Lanes<T>> zT(static_cast<size_t>(d.dZ())), dzT(static_cast<size_t>(d.dZ())),
       dbT(static_cast<size_t>(nBr), Lanes<T>{}), gwT(static_cast<size_t>(d.N) * d.kc(), Lanes<T>{});
   RowBuf<T> dbRow, dxRow;
   dbRow.init(R, d.N, d.dTree);
   if (out.dx) dxRow.init(R, 1, d.dIn);
   // without dx only the recurrent synapses' ∂L/∂z_t is needed (∂L/∂y_{t−1})
-  std::vector<RecurrentSynapse> rec;
+  ScratchVec<RecurrentSynapse> rec;
+  if (!out.dx) rec.reserve(static_cast<size_t>(d.N) * d.kc());
   if (!out.dx)
     for (std::int32_t q = 0; q < d.N * d.kc(); ++q)
       if (p.src[q] >= d.dIn) rec.push_back({q, q / d.dBrch, p.src[q]});
   StepPrefetch pf;
-  const std::vector<T> zeros(static_cast<size_t>(pad.max), T(0));
+  const ScratchVec<T> zeros(static_cast<size_t>(pad.max), T(0));
   T* gp[kRowBlock * kGradSteps];
   T* hp[kRowBlock * kGradSteps];
   T* dp[kRowBlock];
@@ -867,7 +869,7 @@ void elm_network_backward(const NetworkDims& d, const NetworkInputs<T>& p, const
   const NetworkSaved<T> s = network_saved_views(d, const_cast<T*>(saved), const_cast<T*>(y));
   const int nBlocks = row_blocks(d.B);
   const std::int64_t slotLen = d.slotLength();
-  std::vector<T> slots(static_cast<size_t>(nBlocks * slotLen), T(0));
+  ScratchVec<T> slots(static_cast<size_t>(nBlocks * slotLen), T(0));
   const std::int64_t nB = static_cast<std::int64_t>(d.B) * d.N * d.dTree;
   const std::int64_t nM = static_cast<std::int64_t>(d.B) * d.N * d.dM;
   const std::int64_t nY = static_cast<std::int64_t>(d.B) * d.dY();
@@ -883,7 +885,7 @@ void elm_network_backward(const NetworkDims& d, const NetworkInputs<T>& p, const
     for (std::int64_t c = c0; c < c1; ++c) {
       T* slot = slots.data() + c * slotLen;
       // this block's MLP weight gradients, padded like the packed weights; added into its slot at the end
-      std::vector<T> gW[kMaxMlpLayers];
+      ScratchVec<T> gW[kMaxMlpLayers];
       T* gWp[kMaxMlpLayers] = {};
       for (int l = 0; l <= d.lMlp; ++l) {
         gW[l].assign(static_cast<size_t>(d.N) * d.layerOut(l) * pad.in[l], T(0));

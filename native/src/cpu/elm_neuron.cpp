@@ -26,8 +26,6 @@
 #include <atomic>
 #include <cmath>
 #include <cstdint>
-#include <memory>
-#include <mutex>
 #include <utility>
 #include <type_traits>
 #include <cstdlib>
@@ -38,6 +36,7 @@
 #include "cpu/huge_pages.h"
 #include "cpu/parallel.h"
 #include "cpu/phase_timer.h"
+#include "cpu/scratch_pool.h"
 
 namespace elm::cpu {
 namespace {
@@ -456,51 +455,16 @@ void elm_neuron_forward(const NeuronDims& d, const NeuronInputs<T>& in, const Ne
 
 namespace {
 
-// Buffers of the backward pass: uninitialised (every element is written before
-// it is read) and recycled across calls through a small process-wide pool, as
-// the first touch of fresh pages (page faults) costs about as much as the work
-// of a phase writing them.
-template <class T>
-class Buffer {
- public:
-  explicit Buffer(size_t n) {
-    std::lock_guard<std::mutex> lk(mutex_);
-    for (size_t i = 0; i < pool_.size(); ++i) {
-      if (pool_[i].second >= n) {
-        p_ = std::move(pool_[i].first);
-        cap_ = pool_[i].second;
-        pool_.erase(pool_.begin() + static_cast<std::ptrdiff_t>(i));
-        return;
-      }
-    }
-    p_.reset(new T[n]);
-    cap_ = n;
-  }
-  ~Buffer() {
-    if (!p_) return;
-    std::lock_guard<std::mutex> lk(mutex_);
-    if (pool_.size() < kPoolMax) pool_.emplace_back(std::move(p_), cap_);
-  }
-  Buffer(const Buffer&) = delete;
-  Buffer& operator=(const Buffer&) = delete;
-  T* data() { return p_.get(); }
-  const T* data() const { return p_.get(); }
-
- private:
-  static constexpr size_t kPoolMax = 6;
-  static inline std::mutex mutex_;
-  static inline std::vector<std::pair<std::unique_ptr<T[]>, size_t>> pool_;
-  std::unique_ptr<T[]> p_;
-  size_t cap_ = 0;
-};
-
+// The backward's large buffers are uninitialised (every element is written before
+// it is read) and recycled across calls (cpu/scratch_pool.h): the first touch of
+// fresh pages (page faults) costs about as much as the work of a phase writing them.
 template <class T>
 struct BackwardScratch {
   explicit BackwardScratch(index_t N, int nH, int dM, int dTree)
       : dPreH(static_cast<size_t>(N) * nH), dPreOut(static_cast<size_t>(N) * dM), dU(static_cast<size_t>(N) * dTree) {}
-  Buffer<T> dPreH;    // [B,T,nH]  dL/d pre of the hidden layers
-  Buffer<T> dPreOut;  // [B,T,dM]  dL/d o_t (output layer)
-  Buffer<T> dU;       // [B,T,dTree]
+  ScratchBuffer<T> dPreH;    // [B,T,nH]  dL/d pre of the hidden layers
+  ScratchBuffer<T> dPreOut;  // [B,T,dM]  dL/d o_t (output layer)
+  ScratchBuffer<T> dU;       // [B,T,dTree]
   std::vector<T> accGain, accKappaM;  // [B,dM] per-sample partial sums
   std::vector<T> accWS, accKappaTrace;  // [B,dS], [B,dTr]
 };
