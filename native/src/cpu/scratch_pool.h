@@ -63,13 +63,14 @@ class ScratchPool {
     void* p;
     std::size_t cap;
   };
+  // (never destroyed: a kernel still running on a worker thread at exit may give back)
   static std::mutex& mutex() {
-    static std::mutex m;
-    return m;
+    static std::mutex* m = new std::mutex;
+    return *m;
   }
   static std::vector<Block>& pool() {
-    static std::vector<Block> p;
-    return p;
+    static std::vector<Block>* p = new std::vector<Block>;
+    return *p;
   }
   static std::size_t& held() {
     static std::size_t h = 0;
