@@ -163,6 +163,17 @@ describe("elmNetwork cpu == ref", () => {
     }
   });
 
+  it("recycled working buffers (native/src/cpu/scratch_pool.h) carry nothing from one call to the next", () => {
+    const { inputs } = randomNetwork(SCHEDULE, 45, { initial: true });
+    const up = upstream(SCHEDULE, 46, false);
+    const first = runDevice(SCHEDULE, inputs, up, "cpu");
+    // a call of another shape with nonzero everything leaves its values in the pooled buffers
+    const other = CASES[3][1];
+    const o = randomNetwork(other, 47, { initial: true });
+    runDevice(other, o.inputs, upstream(other, 48, false), "cpu");
+    expectClose("cpu after another call", runDevice(SCHEDULE, inputs, up, "cpu"), first, 0);
+  });
+
   it("null final-state gradients mean zero", () => {
     const shape = CASES[0][1];
     const { inputs } = randomNetwork(shape, 31, { initial: true });
