@@ -659,10 +659,11 @@ ELM_NO_MEMCPY_CALLS void backward_rows(const NetworkDims& d, const NetworkInputs
   if (out.dx) dxRow.init(R, 1, d.dIn);
   // without dx only the recurrent synapses' ∂L/∂z_t is needed (∂L/∂y_{t−1})
   ScratchVec<RecurrentSynapse> rec;
-  if (!out.dx) rec.reserve(static_cast<size_t>(d.N) * d.kc());
-  if (!out.dx)
+  if (!out.dx) {
+    rec.reserve(static_cast<size_t>(d.N) * d.kc());
     for (std::int32_t q = 0; q < d.N * d.kc(); ++q)
       if (p.src[q] >= d.dIn) rec.push_back({q, q / d.dBrch, p.src[q]});
+  }
   StepPrefetch pf;
   const ScratchVec<T> zeros(static_cast<size_t>(pad.max), T(0));
   T* gp[kRowBlock * kGradSteps];

@@ -4,8 +4,8 @@
 // per-block gradient slots) and frees them on return. Freed memory of that size
 // often goes back to the system (glibc maps large blocks, and trims its arenas),
 // so the next call's buffers are fresh pages, and each first touch of a 4 KiB
-// page is a page fault. On the development VM these faults cost 5–15 µs each:
-// about 600 per ELM Network step, as much as a tenth of the step. Blocks given
+// page is a page fault. On the development VM these faults cost 5–15 µs each,
+// and an ELM Network step took about 500 of them, as much as a tenth of the step. Blocks given
 // back here are kept (a process-wide pool, up to kMaxBlocks blocks and kMaxBytes
 // bytes) and handed to the next request they fit, so their pages stay mapped.
 #pragma once
