@@ -550,8 +550,9 @@ ELM_NO_MEMCPY_CALLS void forward_rows(const NetworkDims& d, const NetworkInputs<
       }
       if (l < d.lMlp) {
         for (int r = 0; r < R; ++r) {
-          // the CPU path keeps only the pre-activations (its backward recomputes act(pre));
-          // the post region of `saved` stays untouched (never paged in)
+          // the CPU path keeps one hidden row: relu(pre) under keepPost, else the
+          // pre-activations (its backward recomputes act(pre)); the post region of
+          // `saved` stays untouched (never paged in)
           if (keepPost) {
             activate_rows(d.act, preRow.row(r), preRow.stride);
           } else if (preDirect) {
