@@ -17,11 +17,21 @@ export function kernelAllocator(f64: boolean, device: string): (n: number) => Fl
   };
 }
 
+/** options[name] (absent: `fallback`), checked to be a boolean. */
+function booleanOption(fn: string, options: Record<string, unknown> | undefined, name: string, fallback: boolean): boolean {
+  const v = options?.[name] ?? fallback;
+  if (typeof v !== "boolean") throw new TypeError(`${fn}: options.${name} must be a boolean, got ${JSON.stringify(v)}`);
+  return v;
+}
+
 /** options.inputGrad (default true), checked: whether the caller wants dL/dx. */
 export function inputGradOf(fn: string, options: { inputGrad?: unknown } | undefined): boolean {
-  const v = options?.inputGrad ?? true;
-  if (typeof v !== "boolean") throw new TypeError(`${fn}: options.inputGrad must be a boolean, got ${JSON.stringify(v)}`);
-  return v;
+  return booleanOption(fn, options, "inputGrad", true);
+}
+
+/** options.recycleSaved (default false), checked: whether this backward is the last use of `saved`. */
+export function recycleSavedOf(fn: string, options: { recycleSaved?: unknown } | undefined): boolean {
+  return booleanOption(fn, options, "recycleSaved", false);
 }
 
 /** The gradients as returned: dx replaced by null when the caller did not ask for it. */

@@ -5,6 +5,7 @@
 // BPTT needs in `saved`; backward returns the gradient of every float input.
 import { elmNetworkCpu, elmNetworkCuda, type ElmNetworkKernels } from "@elm/native";
 import { dropInputGrad, inputGradOf, kernelAllocator } from "./backwardSupport.js";
+import { BufferPool } from "./bufferPool.js";
 import {
   mlpLayerDims,
   synapsesPerNeuron,
@@ -42,23 +43,19 @@ interface NativeNetworkSaved {
 // one is paged in on every forward; a backward hands it (and the private copy of y)
 // back here and the next forward of the same shape reuses them (one pair per
 // shape, dtype and device).
-const savedPool = new Map<string, { buffer: Float; y: Float }>();
+const savedPool = new BufferPool<{ buffer: Float; y: Float }>();
 const poolKey = (device: string, key: string, f64: boolean) => `${device}|${key}|${f64 ? "f64" : "f32"}`;
 
 function takeSaved(device: "cpu" | "cuda", key: string, like: Float, n: number, nY: number): { buffer: Float; y: Float } {
-  const k = poolKey(device, key, like instanceof Float64Array);
-  const got = savedPool.get(k);
-  if (got && got.buffer.length === n && got.y.length === nY) {
-    savedPool.delete(k);
-    return got;
-  }
+  const got = savedPool.take(poolKey(device, key, like instanceof Float64Array));
+  if (got && got.buffer.length === n && got.y.length === nY) return got;
   const A = kernelAllocator(like instanceof Float64Array, device);
   return { buffer: A(n), y: A(nY) };
 }
 
 function releaseSaved(saved: NativeNetworkSaved): void {
   saved.consumed = true;
-  savedPool.set(poolKey(saved.device, saved.shapeKey, saved.f64), { buffer: saved.buffer, y: saved.y });
+  savedPool.put(poolKey(saved.device, saved.shapeKey, saved.f64), { buffer: saved.buffer, y: saved.y });
 }
 
 const shapeKey = (s: ElmNetworkShape): string =>

@@ -5,8 +5,9 @@
 import {
   nativeElmNeuronBackward, nativeElmNeuronBackwardAsync, nativeElmNeuronForward, nativeElmNeuronForwardAsync,
 } from "./native/neuron.js";
-import { dropInputGrad, inputGradOf } from "./backwardSupport.js";
+import { dropInputGrad, inputGradOf, recycleSavedOf } from "./backwardSupport.js";
 import { refElmNeuronBackward, refElmNeuronForward } from "./ref/neuron.js";
+import { beginSavedUse, type NeuronSaved } from "./saved.js";
 import type {
   ElmNeuronBackwardOptions, ElmNeuronForwardResult, ElmNeuronGrads, ElmNeuronGradsMaybeInput, ElmNeuronInputs, ElmNeuronShape, Float, KernelDevice,
 } from "./types.js";
@@ -22,9 +23,22 @@ export function elmNeuronForward(shape: ElmNeuronShape, inputs: ElmNeuronInputs,
   return device === "ref" ? refElmNeuronForward(shape, inputs) : nativeElmNeuronForward(shape, inputs, device);
 }
 
+// The oracle's backward, honouring options.recycleSaved as the native devices do.
+function refBackward(
+  shape: ElmNeuronShape, inputs: ElmNeuronInputs, saved: unknown, dM: Float, dTraceT: Float | null, dMT: Float | null,
+  inputGrad: boolean, recycle: boolean,
+): ElmNeuronGradsMaybeInput {
+  const g = refElmNeuronBackward(shape, inputs, saved, dM, dTraceT, dMT);  // (checks `saved`)
+  if (recycle) beginSavedUse(saved as NeuronSaved, true)(true);
+  return dropInputGrad(g, inputGrad);
+}
+
 /**
  * BPTT over the whole sequence. With options.inputGrad false, dx is null (and
- * the native CPU kernel does not compute it).
+ * the native CPU kernel does not compute it). With options.recycleSaved the
+ * caller promises not to use `saved` again (a later backward with it is
+ * refused): the next CPU forward of the same shape reuses its arrays instead of
+ * paging in fresh ones (the autograd op does this; m, the output, is not reused).
  */
 export function elmNeuronBackward(
   shape: ElmNeuronShape, inputs: ElmNeuronInputs, saved: unknown,
@@ -40,9 +54,10 @@ export function elmNeuronBackward(
 ): ElmNeuronGradsMaybeInput {
   checkDevice(device);
   const inputGrad = inputGradOf("elmNeuronBackward", options);
+  const recycle = recycleSavedOf("elmNeuronBackward", options);
   return device === "ref"
-    ? dropInputGrad(refElmNeuronBackward(shape, inputs, saved, dM, dTraceT, dMT), inputGrad)
-    : nativeElmNeuronBackward(shape, inputs, saved, dM, dTraceT, dMT, device, inputGrad);
+    ? refBackward(shape, inputs, saved, dM, dTraceT, dMT, inputGrad, recycle)
+    : nativeElmNeuronBackward(shape, inputs, saved, dM, dTraceT, dMT, device, inputGrad, recycle);
 }
 
 export async function elmNeuronForwardAsync(shape: ElmNeuronShape, inputs: ElmNeuronInputs, device: KernelDevice): Promise<ElmNeuronForwardResult> {
@@ -64,7 +79,8 @@ export async function elmNeuronBackwardAsync(
 ): Promise<ElmNeuronGradsMaybeInput> {
   checkDevice(device);
   const inputGrad = inputGradOf("elmNeuronBackwardAsync", options);
+  const recycle = recycleSavedOf("elmNeuronBackwardAsync", options);
   return device === "ref"
-    ? dropInputGrad(refElmNeuronBackward(shape, inputs, saved, dM, dTraceT, dMT), inputGrad)
-    : nativeElmNeuronBackwardAsync(shape, inputs, saved, dM, dTraceT, dMT, device, inputGrad);
+    ? refBackward(shape, inputs, saved, dM, dTraceT, dMT, inputGrad, recycle)
+    : nativeElmNeuronBackwardAsync(shape, inputs, saved, dM, dTraceT, dMT, device, inputGrad, recycle);
 }

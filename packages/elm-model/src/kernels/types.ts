@@ -86,6 +86,13 @@ export interface ElmNeuronBackwardOptions {
    * synapse work) and the result's dx is null.
    */
   inputGrad?: boolean;
+  /**
+   * This backward is the last use of `saved` (default false): a later backward
+   * with it is refused, and the next CPU forward of the same shape and dtype
+   * reuses its arrays (all but m, the forward's output) instead of paging in
+   * fresh ones — tens of MB per step at SHD sizes. The autograd op sets it.
+   */
+  recycleSaved?: boolean;
 }
 
 /** elmNeuronBackward's result when options are given: dx is null unless options.inputGrad is true (the default). */

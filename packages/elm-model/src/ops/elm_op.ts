@@ -115,9 +115,11 @@ const elmNeuronOp = defineOp<ElmOpAttrs, Saved>({
     const zeros = (n: number): Float => (x.dtype === "float64" ? new Float64Array(n) : new Float32Array(n));
     const [gm, gTrace, gMT] = gradOutputs;
     const dM = gm ? (gm.data as Float) : zeros(shape.B * shape.T * shape.dM);
-    // x is usually data: then the kernel skips dL/dx
+    // x is usually data: then the kernel skips dL/dx. This node's backward is the
+    // last use of the kernel's saved arrays: the next forward reuses them (as the
+    // network op's always are, a second backward through this node is refused)
     const g = elmNeuronBackward(shape, saved.inputs, saved.kernelSaved, dM, gTrace ? (gTrace.data as Float) : null, gMT ? (gMT.data as Float) : null, device,
-      { inputGrad: x.requiresGrad });
+      { inputGrad: x.requiresGrad, recycleSaved: true });
     const L = shape.lMlp + 1;
     const arrays: (Float | null)[] = [g.dx, g.dWS, g.dKappaTrace, g.dKappaM, g.dGain, ...g.dMlpW, ...g.dMlpB, g.dTrace0, g.dM0];
     if (arrays.length !== 7 + 2 * L) throw new Error(`elm.neuron: the kernel returned ${arrays.length} gradients, expected ${7 + 2 * L}`);

@@ -3,7 +3,7 @@
 // or elm_cuda.node (sync, or off the JS thread with the async variants).
 import { elmNeuronCpu, elmNeuronCuda, type ElmNeuronNativeKernels } from "@elm/native";
 import { dropInputGrad, kernelAllocator } from "../backwardSupport.js";
-import { allocSaved, checkSaved } from "../saved.js";
+import { allocSaved, beginSavedUse, checkSaved, takeRecycledSaved } from "../saved.js";
 import type { ElmNeuronForwardResult, ElmNeuronGrads, ElmNeuronGradsMaybeInput, ElmNeuronInputs, ElmNeuronShape, Float } from "../types.js";
 import { traceSize, validateNeuron, validateNeuronGradOutputs, type FloatDType } from "../validate.js";
 
@@ -16,7 +16,8 @@ function kernels(device: NativeDevice): ElmNeuronNativeKernels {
 function prepareForward(shape: ElmNeuronShape, inputs: ElmNeuronInputs, device: NativeDevice) {
   const dtype = validateNeuron(shape, inputs);
   const F = dtype === "float64" ? Float64Array : Float32Array;
-  const saved = allocSaved(shape, dtype, device, kernelAllocator(dtype === "float64", device));
+  const reuse = takeRecycledSaved(shape, dtype, device);
+  const saved = allocSaved(shape, dtype, device, kernelAllocator(dtype === "float64", device), reuse);
   const traceT = new F(shape.B * traceSize(shape));
   const mT = new F(shape.B * shape.dM);
   const { trace, z, pre, post, deltaM, m } = saved;
@@ -38,10 +39,11 @@ function allocGrads(
 }
 
 // Without inputGrad the CPU kernel gets dx = null and skips it; the CUDA kernel
-// always computes it (into a buffer dropped here).
+// always computes it (into a buffer dropped here). recycle: options.recycleSaved
+// (end(ok) when the kernel has run; see beginSavedUse).
 function prepareBackward(
   shape: ElmNeuronShape, inputs: ElmNeuronInputs, saved: unknown, dM: Float, dTraceT: Float | null, dMT: Float | null,
-  device: NativeDevice, inputGrad: boolean,
+  device: NativeDevice, inputGrad: boolean, recycle: boolean,
 ) {
   const dtype = validateNeuron(shape, inputs);
   validateNeuronGradOutputs(shape, dtype, dM, dTraceT, dMT);
@@ -49,7 +51,8 @@ function prepareBackward(
   const { trace, z, pre, post, deltaM, m } = sv;
   const grads: ElmNeuronGradsMaybeInput = allocGrads(shape, inputs, dtype, inputGrad || device === "cuda", device);
   const result = (): ElmNeuronGradsMaybeInput => dropInputGrad(grads, inputGrad);
-  return { buffers: { trace, z, pre, post, deltaM, m }, grads, result };
+  const end = beginSavedUse(sv, recycle);
+  return { buffers: { trace, z, pre, post, deltaM, m }, grads, result, end };
 }
 
 const orNull = <T>(v: T | null | undefined): T | null => (v === undefined ? null : v);
@@ -75,20 +78,32 @@ export async function nativeElmNeuronForwardAsync(shape: ElmNeuronShape, inputs:
 
 export function nativeElmNeuronBackward(
   shape: ElmNeuronShape, inputs: ElmNeuronInputs, saved: unknown, dM: Float, dTraceT: Float | null, dMT: Float | null, device: NativeDevice,
-  inputGrad = true,
+  inputGrad = true, recycle = false,
 ): ElmNeuronGradsMaybeInput {
   const k = kernels(device);
-  const p = prepareBackward(shape, inputs, saved, dM, dTraceT, dMT, device, inputGrad);
-  k.elmNeuronBackward(shape, nativeInputs(inputs), p.buffers, dM, orNull(dTraceT), orNull(dMT), p.grads);
+  const p = prepareBackward(shape, inputs, saved, dM, dTraceT, dMT, device, inputGrad, recycle);
+  let ok = false;
+  try {
+    k.elmNeuronBackward(shape, nativeInputs(inputs), p.buffers, dM, orNull(dTraceT), orNull(dMT), p.grads);
+    ok = true;
+  } finally {
+    p.end(ok);
+  }
   return p.result();
 }
 
 export async function nativeElmNeuronBackwardAsync(
   shape: ElmNeuronShape, inputs: ElmNeuronInputs, saved: unknown, dM: Float, dTraceT: Float | null, dMT: Float | null, device: NativeDevice,
-  inputGrad = true,
+  inputGrad = true, recycle = false,
 ): Promise<ElmNeuronGradsMaybeInput> {
   const k = kernels(device);
-  const p = prepareBackward(shape, inputs, saved, dM, dTraceT, dMT, device, inputGrad);
-  await k.elmNeuronBackwardAsync(shape, nativeInputs(inputs), p.buffers, dM, orNull(dTraceT), orNull(dMT), p.grads);
+  const p = prepareBackward(shape, inputs, saved, dM, dTraceT, dMT, device, inputGrad, recycle);
+  let ok = false;
+  try {
+    await k.elmNeuronBackwardAsync(shape, nativeInputs(inputs), p.buffers, dM, orNull(dTraceT), orNull(dMT), p.grads);
+    ok = true;
+  } finally {
+    p.end(ok);
+  }
   return p.result();
 }
