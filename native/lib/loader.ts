@@ -41,6 +41,13 @@ export interface CpuAddon extends KernelAddon {
   buildInfo(): BuildInfo;
   numThreads(): number;
   setNumThreads(n: number): void;
+  /**
+   * Bytes from `byteOffset` to the first 2 MiB boundary in buffer[byteOffset,
+   * byteOffset + byteLength), having advised transparent huge pages over the whole
+   * 2 MiB pages from there on (Linux; elsewhere only the offset). For large kernel
+   * outputs: their first writes then fault once per 2 MiB, not per 4 KiB.
+   */
+  hugePageOffset(buffer: ArrayBuffer, byteOffset: number, byteLength: number): number;
 }
 
 export interface CudaAddon extends KernelAddon {

@@ -15,9 +15,17 @@
 
 namespace elm::cpu {
 
+constexpr std::size_t kHugePage = std::size_t(2) << 20;
+
+// Bytes from p to the first 2 MiB boundary at or after it.
+inline std::size_t huge_page_skip(const void* p) {
+  const std::uintptr_t a = reinterpret_cast<std::uintptr_t>(p);
+  return static_cast<std::size_t>(((a + kHugePage - 1) & ~(std::uintptr_t(kHugePage) - 1)) - a);
+}
+
 inline void advise_huge_pages(const void* p, std::size_t bytes) {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
-  constexpr std::uintptr_t kHuge = std::uintptr_t(2) << 20;
+  constexpr std::uintptr_t kHuge = kHugePage;
   const std::uintptr_t a = reinterpret_cast<std::uintptr_t>(p);
   // the 2 MiB pages the buffer overlaps, rounded outward: a large block from malloc
   // starts a few bytes into its own 2 MiB-aligned mapping, so rounding inward would
