@@ -34,17 +34,23 @@ if (process.argv.includes("--clean")) rmSync(join(here, "build"), { recursive: t
 
 const cmakeJs = join(dirname(require.resolve("cmake-js/package.json")), "bin", "cmake-js");
 const jobs = process.env.ELM_BUILD_JOBS ?? "2";
+// ELM_MARCH / ELM_MTUNE (optional): -march and -mtune of the CPU addon (CMakeLists.txt;
+// defaults native and AUTO; ELM_MTUNE=none leaves -mtune to the compiler)
+const options = { ELM_CUDA: cudaEnv, ELM_MARCH: process.env.ELM_MARCH ?? "native", ELM_MTUNE: process.env.ELM_MTUNE ?? "AUTO" };
+const defines = Object.entries(options).map(([k, v]) => `--CD${k}=${v}`);
 const cmakeJsRun = (command) =>
-  spawnSync(process.execPath, [cmakeJs, command, "--config", "Release", `--CDELM_CUDA=${cudaEnv}`, "--parallel", jobs], {
+  spawnSync(process.execPath, [cmakeJs, command, "--config", "Release", ...defines, "--parallel", jobs], {
     cwd: here,
     stdio: "inherit",
     env: { ...process.env, CMAKE_BUILD_PARALLEL_LEVEL: jobs },
   });
-// `cmake-js compile` reuses a configured build folder as it is, so a changed
-// ELM_CUDA (say OFF, then ON) would be ignored: reconfigure when the cache differs.
+// `cmake-js compile` reuses a configured build folder as it is, so a changed option
+// (say ELM_CUDA OFF, then ON) would be ignored: reconfigure when the cache differs.
 const cache = join(here, "build", "CMakeCache.txt");
-const cached = existsSync(cache) ? /^ELM_CUDA:STRING=(.*)$/m.exec(readFileSync(cache, "utf8"))?.[1] : undefined;
-if (cached !== undefined && cached !== cudaEnv) {
+const cacheText = existsSync(cache) ? readFileSync(cache, "utf8") : undefined;
+const stale = cacheText !== undefined &&
+  Object.entries(options).some(([k, v]) => new RegExp(`^${k}:STRING=(.*)$`, "m").exec(cacheText)?.[1] !== v);
+if (stale) {
   const c = cmakeJsRun("configure");
   if (c.status !== 0) fail(`native configure failed (cmake-js exit ${c.status}); see the output above.`);
 }
