@@ -11,7 +11,8 @@ import type { Float } from "./types.js";
  * for the network's 2 MB output y). Arrays of HUGE_OUTPUT_BYTES or more are
  * therefore placed at a 2 MiB boundary inside a block up to 4 MiB larger, over
  * whole pages advised as transparent huge pages (the addon's hugePageOffset), so
- * they fault once per 2 MiB; such an array is a view (byteOffset > 0) into a
+ * they fault once per 2 MiB (and occupy the array rounded up to whole 2 MiB:
+ * at most twice its size); such an array is a view (byteOffset > 0) into a
  * larger ArrayBuffer. Other devices get zero-filled arrays.
  */
 export function kernelAllocator(f64: boolean, device: string): (n: number) => Float {
