@@ -82,6 +82,8 @@ int row_blocks(int B) { return (B + block_rows(B) - 1) / block_rows(B); }
 // 1, 4, 8 and 16 are slower (measured A/B: 1 and 4 each cost about 4 % of the backward;
 // 8 and 16 more — their sample buffers fall out of cache).
 constexpr int kGradSteps = 2;
+// Steps whose synapse weight gradients are taken in one pass (without dx).
+constexpr int kSynSteps = 2;
 
 // Synapses (ELM_SPEC §4: b_t = κ_b ⊙ b_{t−1} + branch_sum(w ⊙ z_t[src])) on
 // row-interleaved ("lane") vectors: entry k of z_t holds the block's R ≤ 4 rows
@@ -186,19 +188,44 @@ struct RecurrentSynapse {
   std::int32_t q, branch, src;
 };
 
-// The same when the caller needs no dL/dx: ∂L/∂w for every synapse, but ∂L/∂z_t only
-// for the recurrent ones (rec, in synapse order, so each ∂L/∂y_{t−1} entry sums as above).
+// When the caller needs no dL/dx the two halves above part: ∂L/∂z_t only for the
+// recurrent synapses (rec, in synapse order, so each ∂L/∂y_{t−1} entry sums as above),
+// every step (step t−1 reads it) ...
 template <class T>
-ELM_NO_GATHER void lanes_synapse_grads_no_dx(const NetworkDims& d, const std::int32_t* src, const T* w,
-                                             const ScratchVec<RecurrentSynapse>& rec, const Lanes<T>* zT,
-                                             const Lanes<T>* dbT, Lanes<T>* gwT, Lanes<T>* dzT) {
+void lanes_recurrent_dz(const T* w, const ScratchVec<RecurrentSynapse>& rec, const Lanes<T>* dbT, Lanes<T>* dzT) {
+  for (const RecurrentSynapse& s : rec) dzT[s.src] += w[s.q] * dbT[s.branch];
+}
+
+// ... and ∂L/∂w for S consecutive steps in one pass (zT[s], dbT[s]: the step taken
+// s-th, t descending), each gwT[q] loaded and stored once for all of them: the same
+// sums in the same order as S calls of the loop above.
+template <class T, int S>
+ELM_NO_GATHER void lanes_weight_grads(const NetworkDims& d, const std::int32_t* src, const Lanes<T>* const* zT,
+                                      const Lanes<T>* const* dbT, Lanes<T>* gwT) {
   const int nBr = d.N * d.dTree;
   for (int n = 0; n < nBr; ++n) {
     const index_t q0 = static_cast<index_t>(n) * d.dBrch;
-    const Lanes<T> db = dbT[n];
-    for (int e = 0; e < d.dBrch; ++e) gwT[q0 + e] += db * zT[src[q0 + e]];
+    Lanes<T> db[S];
+    for (int k = 0; k < S; ++k) db[k] = dbT[k][n];
+    for (int e = 0; e < d.dBrch; ++e) {
+      const std::int32_t j = src[q0 + e];
+      Lanes<T> g = gwT[q0 + e];
+      for (int k = 0; k < S; ++k) g += db[k] * zT[k][j];
+      gwT[q0 + e] = g;
+    }
   }
-  for (const RecurrentSynapse& s : rec) dzT[s.src] += w[s.q] * dbT[s.branch];
+}
+template <class T>
+void lanes_weight_grads(int steps, const NetworkDims& d, const std::int32_t* src, const Lanes<T>* const* zT,
+                        const Lanes<T>* const* dbT, Lanes<T>* gwT) {
+  static_assert(kSynSteps <= 4, "lanes_weight_grads takes up to 4 steps");
+  switch (steps) {
+    case 1: lanes_weight_grads<T, 1>(d, src, zT, dbT, gwT); break;
+    case 2: lanes_weight_grads<T, 2>(d, src, zT, dbT, gwT); break;
+    case 3: lanes_weight_grads<T, 3>(d, src, zT, dbT, gwT); break;
+    case 4: lanes_weight_grads<T, 4>(d, src, zT, dbT, gwT); break;
+    default: break;
+  }
 }
 
 // Padded widths of the MLP layers: multiples of the SIMD width, except the first
@@ -655,8 +682,12 @@ ELM_NO_MEMCPY_CALLS void backward_rows(const NetworkDims& d, const NetworkInputs
     if (l < d.lMlp && !preDirect) pre[l].init(R, d.N, pad.out[l]);
   }
   // synapse work: z_t, ∂L/∂b_t, ∂L/∂z_t as lanes; ∂L/∂w per row (lanes); the rows' ∂L/∂b_t and dx
-  ScratchVec<Lanes<T>> zT(static_cast<size_t>(d.dZ())), dzT(static_cast<size_t>(d.dZ())),
-      dbT(static_cast<size_t>(nBr), Lanes<T>{}), gwT(static_cast<size_t>(d.N) * d.kc(), Lanes<T>{});
+  // (without dx, z_t and ∂L/∂b_t of kSynSteps steps: ∂L/∂w is taken once for them)
+  const int synSteps = out.dx ? 1 : kSynSteps;
+  ScratchVec<Lanes<T>> zTs(static_cast<size_t>(synSteps) * d.dZ()), dzT(static_cast<size_t>(d.dZ())),
+      dbTs(static_cast<size_t>(synSteps) * nBr, Lanes<T>{}), gwT(static_cast<size_t>(d.N) * d.kc(), Lanes<T>{});
+  const Lanes<T>* zTk[kSynSteps];
+  const Lanes<T>* dbTk[kSynSteps];
   RowBuf<T> dbRow, dxRow;
   dbRow.init(R, d.N, d.dTree);
   if (out.dx) dxRow.init(R, 1, d.dIn);
@@ -805,19 +836,24 @@ ELM_NO_MEMCPY_CALLS void backward_rows(const NetworkDims& d, const NetworkInputs
     {
       const T* xRow[kRowBlock];
       const T* yPrev[kRowBlock];
+      const int ks = (d.T - 1 - t) % synSteps;  // this step's z_t, ∂L/∂b_t in zTs, dbTs
+      Lanes<T>* zT = zTs.data() + static_cast<index_t>(ks) * d.dZ();
+      Lanes<T>* dbT = dbTs.data() + static_cast<index_t>(ks) * nBr;
       for (int r = 0; r < R; ++r) {
         xRow[r] = p.x + (static_cast<index_t>(b0 + r) * d.T + t) * d.dIn;
         yPrev[r] = y_prev(d, p, s.y, b0 + r, t);
         const T* db = dbRow.row(r);
         for (int n = 0; n < nBr; ++n) dbT[n][r] = db[n];
       }
-      lanes_z(d, R, xRow, yPrev, zT.data());
+      lanes_z(d, R, xRow, yPrev, zT);
       if (out.dx) {
         std::fill(dzT.begin(), dzT.end(), Lanes<T>{});
-        lanes_synapse_grads(d, p.src, p.w, zT.data(), dbT.data(), gwT.data(), dzT.data());
+        lanes_synapse_grads(d, p.src, p.w, zT, dbT, gwT.data(), dzT.data());
       } else {
         std::fill(dzT.begin() + d.dIn, dzT.end(), Lanes<T>{});
-        lanes_synapse_grads_no_dx(d, p.src, p.w, rec, zT.data(), dbT.data(), gwT.data(), dzT.data());
+        lanes_recurrent_dz(p.w, rec, dbT, dzT.data());
+        zTk[ks] = zT, dbTk[ks] = dbT;
+        if (ks == synSteps - 1 || t == 0) lanes_weight_grads<T>(ks + 1, d, p.src, zTk, dbTk, gwT.data());
       }
       for (int r = 0; r < R; ++r) {
         if (out.dx) {  // null: the caller needs no dL/dx (x is data)
