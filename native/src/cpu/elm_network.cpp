@@ -24,7 +24,8 @@
 //             accumulators started from zero, act′ applied per neuron); the synapses
 //             as lanes: ∂L/∂w (per-row partial sums, added at the end) and ∂L/∂z_t =
 //             [dx_t ; ∂L/∂y_{t−1}] in synapse order (without dx: only the recurrent
-//             synapses' part, ∂L/∂y_{t−1}). The MLP
+//             synapses' part, ∂L/∂y_{t−1}, every step, and ∂L/∂w once per kSynSteps = 2
+//             steps, each partial sum loaded and stored once for both). The MLP
 //             weight and bias gradients are deferred: each step keeps its ∂L/∂out and
 //             layer inputs (neuron-major: one neuron's samples are contiguous), and
 //             every kGradSteps = 2 steps ΔW_l += Σ ∂L/∂out ⊗ in runs

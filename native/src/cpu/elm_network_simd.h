@@ -113,10 +113,10 @@ inline void block_product(int K0, int K, const T* __restrict M, int ld, const T*
     }
   };
   const T* in[RB];  // the part being read, at offset j0: element q − j0
-  for (int r = 0; r < RB; ++r) in[r] = K0 > 0 ? a[r] : a2[r];
-  int j0 = K0 > 0 ? 0 : K0, q = 0;
+  for (int r = 0; r < RB; ++r) in[r] = a[r];
+  int j0 = 0, q = 0;
   do {
-    if (q == K0 && q > 0) {
+    if (q == K0) {
       for (int r = 0; r < RB; ++r) in[r] = a2[r];
       j0 = K0;
     }
