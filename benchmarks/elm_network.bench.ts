@@ -22,7 +22,13 @@ import {
 } from "../packages/elm-model/src/kernels/network.js";
 import { timeIt } from "./util.js";
 
-function network(shape: ElmNetworkShape, seed: number): ElmNetworkInputs {
+/** The SHD-sized network this benchmark times (and `pnpm bench:pair` compares). */
+export const shdNetwork: ElmNetworkShape = {
+  B: 8, T: 1000, dIn: 700, N: 64, dTree: 8, dBrch: 8, dM: 16, dMlp: 32, lMlp: 1, dAxon: 1, activation: "relu",
+};
+
+/** Deterministic inputs for `shape` (a linear congruential generator from `seed`). */
+export function networkBenchInputs(shape: ElmNetworkShape, seed: number): ElmNetworkInputs {
   let s = seed >>> 0;
   const rnd = () => {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
@@ -49,6 +55,11 @@ function network(shape: ElmNetworkShape, seed: number): ElmNetworkInputs {
   };
 }
 
+/** A fixed ∂L/∂y for the backward (values in [−0.5, 0.5)). */
+export function networkBenchDY(shape: ElmNetworkShape): Float32Array {
+  return Float32Array.from({ length: shape.B * shape.T * shape.N * shape.dAxon }, (_, q) => ((q * 7919) % 13) / 13 - 0.5);
+}
+
 export function networkStepFlops(shape: ElmNetworkShape): number {
   const mlp = mlpLayerDims(shape).reduce((a, d) => a + d.out * d.in, 0);
   const perSample = shape.dTree * shape.dBrch + mlp + shape.dAxon * shape.dM;
@@ -61,11 +72,9 @@ function step(shape: ElmNetworkShape, inp: ElmNetworkInputs, dY: Float32Array, d
 }
 
 export async function run(): Promise<void> {
-  const shape: ElmNetworkShape = {
-    B: 8, T: 1000, dIn: 700, N: 64, dTree: 8, dBrch: 8, dM: 16, dMlp: 32, lMlp: 1, dAxon: 1, activation: "relu",
-  };
-  const inp = network(shape, 1);
-  const dY = Float32Array.from({ length: shape.B * shape.T * shape.N * shape.dAxon }, (_, q) => ((q * 7919) % 13) / 13 - 0.5);
+  const shape = shdNetwork;
+  const inp = networkBenchInputs(shape, 1);
+  const dY = networkBenchDY(shape);
   const flops = networkStepFlops(shape);
   // GEMM rate measured before and after the kernel timings (as elm_step); the better one sets the floor
   const g0 = measureBestGemmRate({ sizes: [512, 1024], reps: 3 });
@@ -106,7 +115,7 @@ export async function run(): Promise<void> {
   const msNoDx = median(noDxT);
   // the TypeScript oracle at T 50 (it is linear in T), scaled to T 1000
   const short = { ...shape, T: 50 };
-  const inpShort = { ...network(short, 1) };
+  const inpShort = networkBenchInputs(short, 1);
   const dYShort = dY.subarray(0, short.B * short.T * short.N * short.dAxon);
   const msRef = (timeIt(() => step(short, inpShort, dYShort, "ref"), 1, 0) * shape.T) / short.T;
   const floorMs = flops / (best.gflops * 1e6);
