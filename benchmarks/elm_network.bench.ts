@@ -20,6 +20,7 @@ import {
   type ElmNetworkInputs,
   type ElmNetworkShape,
 } from "../packages/elm-model/src/kernels/network.js";
+import { networkKe } from "../packages/elm-model/src/count.js";
 import { timeIt } from "./util.js";
 
 /** The SHD-sized network this benchmark times (and `pnpm bench:pair` compares). */
@@ -141,4 +142,39 @@ export async function run(): Promise<void> {
   console.log(`floor: ${(flops / 1e9).toFixed(2)} GFLOP at the best float32 GEMM rate measured in this run, ` +
     `${best.gflops.toFixed(1)} GFLOP/s (@elm/core measureBestGemmRate, n=${best.n}; before the steps ${g0.gflops.toFixed(1)}, after ${g1.gflops.toFixed(1)}) = ${floorMs.toFixed(1)} ms; target ≤ 3× floor.`);
   console.log(`cpu vs ref: ${(msRef / ms).toFixed(0)}× faster`);
+  shapeSweep(best.gflops);
+}
+
+/**
+ * The same kernel on networks of about the same FLOPs per step, with fewer, larger
+ * neurons or more, smaller ones (the N × k_e trade of the scaling study): the per-neuron
+ * products grow with k_e, so the larger the neuron the nearer the GEMM floor. Without
+ * dL/dx, fastest of 5 steps after one warm-up, against the floor of the run above.
+ */
+function shapeSweep(gemmGflops: number): void {
+  const base = { B: 8, T: 1000, dIn: 700, lMlp: 1, dAxon: 1, activation: "relu" } as const;
+  const shapes: ElmNetworkShape[] = [
+    { ...base, N: 16, dTree: 8, dBrch: 8, dM: 32, dMlp: 72 },
+    { ...base, N: 64, dTree: 8, dBrch: 8, dM: 16, dMlp: 32 },
+    { ...base, N: 256, dTree: 4, dBrch: 8, dM: 8, dMlp: 16 },
+  ];
+  console.log(`\nsame kernel, about the same FLOPs, neurons of other sizes (without input gradient, fastest of 5):\n`);
+  console.log(`| N | synapses | d_m | d_mlp | k_e | GFLOP/step | ms/step | GFLOP/s | × floor |`);
+  console.log(`|---|---|---|---|---|---|---|---|---|`);
+  for (const shape of shapes) {
+    const inp = networkBenchInputs(shape, 1);
+    const dY = networkBenchDY(shape);
+    const flops = networkStepFlops(shape);
+    const times: number[] = [];
+    for (let k = 0; k < 6; k++) {
+      const t0 = performance.now();
+      const f = elmNetworkForward(shape, inp, "cpu");
+      elmNetworkBackward(shape, inp, f.saved, dY, null, null, null, "cpu", { inputGrad: false });
+      if (k > 0) times.push(performance.now() - t0);
+    }
+    const t = Math.min(...times);
+    const ke = networkKe({ ...shape, learnTauM: false });
+    console.log(`| ${shape.N} | ${shape.dTree}×${shape.dBrch} | ${shape.dM} | ${shape.dMlp} | ${ke} | ${(flops / 1e9).toFixed(2)} | ` +
+      `${t.toFixed(1)} | ${(flops / (t * 1e6)).toFixed(1)} | ${(t / (flops / (gemmGflops * 1e6))).toFixed(2)} |`);
+  }
 }
