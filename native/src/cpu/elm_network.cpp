@@ -32,7 +32,10 @@
 //             over those 2·R samples with the gradient tile in registers
 //             (simd::outer_many) instead of a read-modify-write of W's gradient per
 //             step. The next step's saved slices are prefetched during the neuron
-//             loop (the saved sequences are far larger than the caches).
+//             loop (the saved sequences are far larger than the caches). The
+//             per-neuron elementwise loops (∂L/∂W_y, ∂L/∂out, the layer-0 input, the
+//             κ terms) run over each neuron's d_m and d_tree slices as whole and half
+//             vectors (simd::slices), not as loops of run-time length.
 //
 // The math is that of elm/network.h (one sample, shared with the CUDA bodies),
 // reordered; the activations are elm/activations.h. The tests hold both to the
@@ -656,10 +659,12 @@ ELM_NO_MEMCPY_CALLS void backward_rows(const NetworkDims& d, const NetworkInputs
                    const NetworkSaved<T>& s, const T* dY, T* slot, T* const* gWpad,
                    const NetworkGradOut<T>& out, int b0, int R) {
   const int hid = d.hidden(), nBr = d.N * d.dTree, nM = d.N * d.dM;
+  const int N = d.N, dM = d.dM, dAxon = d.dAxon;  // (locals: no reload after each store)
   T* dMc = out.dM0;  // the carried gradients live in dB0, dM0, dY0 until they are those
   T* dBc = out.dB0;
   T* dYc = out.dY0;
   VectorGrads<T> vg(d, pad);
+  T* const gWy = vg.wY.data();
   // km: scratch for ∂L/∂(κ_m ⊙ m_{t−1}); dm: ∂L/∂m_t; grad[l]: ∂L/∂ layer l's output
   // (pre-activation); in[l]: layer l's input (h0 = [b_t ; κ_m ⊙ m_{t−1}] for l = 0,
   // act(pre) above; not kept for layer 1 under keepPost);
@@ -739,27 +744,52 @@ ELM_NO_MEMCPY_CALLS void backward_rows(const NetworkDims& d, const NetworkInputs
         vg.bY[q] += g[q];
       }
       std::memcpy(dmr, dMc + static_cast<index_t>(b) * nM, sizeof(T) * nM);
-      for (int q = 0; q < d.dY(); ++q) {  // q = i·dAxon + a
-        const index_t off = static_cast<index_t>(q / d.dAxon) * d.dM;
-        add_scaled(vg.wY.data() + static_cast<index_t>(q) * d.dM, mNow + off, g[q], d.dM);
-        add_scaled(dmr + off, p.wY + static_cast<index_t>(q) * d.dM, g[q], d.dM);
+      // ∂L/∂W_y += g ⊗ m_t, ∂L/∂m_t += W_yᵀ g, axon q = i·dAxon + a of neuron i
+      for (int i = 0, q = 0; i < N; ++i) {
+        T* __restrict dmq = dmr + static_cast<index_t>(i) * dM;
+        const T* mq = mNow + static_cast<index_t>(i) * dM;
+        for (int a = 0; a < dAxon; ++a, ++q) {
+          T* __restrict gwy = gWy + static_cast<index_t>(q) * dM;
+          const T* wy = p.wY + static_cast<index_t>(q) * dM;
+          const T gq = g[q];
+          simd::slices<T>(dM, [&](int k, auto w) {
+            constexpr int B = decltype(w)::value;
+            simd::store<T, B>(gwy + k, simd::load<T, B>(gwy + k) + simd::splat<B>(gq) * simd::load<T, B>(mq + k));
+            simd::store<T, B>(dmq + k, simd::load<T, B>(dmq + k) + simd::splat<B>(gq) * simd::load<T, B>(wy + k));
+          });
+        }
       }
       // m_t = κ_m ⊙ m_{t−1} + gain ⊙ Δm,  Δm = ctanh(out)
       add_prod(vg.gain.data(), dmr, dlt, nM);
+      // ∂L/∂out = ∂L/∂m_t ⊙ gain ⊙ ctanh′ (elm::ctanh_grad_from_output, the same operations)
+      const T kScale = ctanh_scale<T>(), kScaleSlope = ctanh_scale<T>() * ctanh_slope<T>();
       for (int i = 0; i < d.N; ++i) {
         T* __restrict go = grad[d.lMlp].at(base + r, i);
         const T* __restrict dmi = dmr + static_cast<index_t>(i) * d.dM;
         const T* __restrict gi = p.gain + static_cast<index_t>(i) * d.dM;
         const T* __restrict di = dlt + static_cast<index_t>(i) * d.dM;
-        for (int k = 0; k < d.dM; ++k) go[k] = dmi[k] * gi[k] * ctanh_grad_from_output(di[k]);
+        simd::slices<T>(d.dM, [&](int k, auto w) {
+          constexpr int B = decltype(w)::value;
+          const auto t = simd::load<T, B>(di + k) / simd::splat<B>(kScale);
+          simd::store<T, B>(go + k, simd::load<T, B>(dmi + k) * simd::load<T, B>(gi + k) *
+                                        (simd::splat<B>(kScaleSlope) * (simd::splat<B>(T(1)) - t * t)));
+        });
       }
       // the MLP inputs of step t: h0 = [b_t ; κ_m ⊙ m_{t−1}], act(pre) of the hidden layers
       for (int i = 0; i < d.N; ++i) {
-        T* h0 = in[0].at(base + r, i);
-        copy_n(h0, s.b + (s0 + i) * d.dTree, d.dTree);
+        T* __restrict h0 = in[0].at(base + r, i);
+        const T* bi = s.b + (s0 + i) * d.dTree;
+        simd::slices<T>(d.dTree, [&](int k, auto w) {
+          constexpr int B = decltype(w)::value;
+          simd::store<T, B>(h0 + k, simd::load<T, B>(bi + k));
+        });
         T* __restrict km0 = h0 + d.dTree;
         const index_t off = static_cast<index_t>(i) * d.dM;
-        if (mPrev) for (int j = 0; j < d.dM; ++j) km0[j] = p.kappaM[off + j] * mPrev[off + j];
+        if (mPrev)
+          simd::slices<T>(d.dM, [&](int k, auto w) {
+            constexpr int B = decltype(w)::value;
+            simd::store<T, B>(km0 + k, simd::load<T, B>(p.kappaM + off + k) * simd::load<T, B>(mPrev + off + k));
+          });
         else for (int j = 0; j < d.dM; ++j) km0[j] = T(0);
       }
       for (int l = 0; l < d.lMlp; ++l) {
@@ -824,10 +854,16 @@ ELM_NO_MEMCPY_CALLS void backward_rows(const NetworkDims& d, const NetworkInputs
         const T* __restrict dh = dh0.at(r, i);
         T* __restrict gi = gmk + static_cast<index_t>(i) * d.dM;
         const T* __restrict dmi = dmr + static_cast<index_t>(i) * d.dM;
-        for (int k = 0; k < d.dM; ++k) gi[k] = dh[d.dTree + k] + dmi[k];
+        simd::slices<T>(d.dM, [&](int k, auto w) {
+          constexpr int B = decltype(w)::value;
+          simd::store<T, B>(gi + k, simd::load<T, B>(dh + d.dTree + k) + simd::load<T, B>(dmi + k));
+        });
         T* __restrict dbi = dbNow + static_cast<index_t>(i) * d.dTree;
         const T* __restrict dbc = dBcr + static_cast<index_t>(i) * d.dTree;
-        for (int br = 0; br < d.dTree; ++br) dbi[br] = dh[br] + dbc[br];
+        simd::slices<T>(d.dTree, [&](int k, auto w) {
+          constexpr int B = decltype(w)::value;
+          simd::store<T, B>(dbi + k, simd::load<T, B>(dh + k) + simd::load<T, B>(dbc + k));
+        });
       }
       if (mPrev) add_prod(vg.kappaM.data(), gmk, mPrev, nM);
       for (int n = 0; n < nM; ++n) dMcr[n] = gmk[n] * p.kappaM[n];

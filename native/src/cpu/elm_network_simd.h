@@ -7,6 +7,7 @@
 #pragma once
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 #if defined(__AVX512F__)
 #include <immintrin.h>
 #endif
@@ -43,10 +44,33 @@ inline typename V<T, Bytes>::type splat(T x) {
   if constexpr (Bytes == 32 && sizeof(T) == 8) return (typename V<T, Bytes>::type)_mm256_set1_pd(x);
 #endif
   typename V<T, Bytes>::type v = {};
+  if constexpr (Bytes == sizeof(T)) {  // one element (simd::slices' tail): exact, −0 stays −0
+    v[0] = x;
+    return v;
+  }
   return v + x;
 }
 
 inline int pad_to(int n, int L) { return (n + L - 1) / L * L; }
+
+// Elementwise work on one neuron's short slice (d_m, d_tree: a vector or two):
+// f(k, width) for whole vectors (width 64 bytes), then at most one half vector (32)
+// and single elements (sizeof(T): a one-element vector), k the offset in the slice.
+// Written as a plain loop over a run-time n, each such slice gets the vectoriser's
+// set-up and remainder code, tens of cycles per call, paid per neuron and row.
+template <int Bytes>
+using Width = std::integral_constant<int, Bytes>;
+template <class T, class F>
+__attribute__((always_inline)) inline void slices(int n, F&& f) {
+  constexpr int L = V<T>::L;
+  int k = 0;
+  for (; k + L <= n; k += L) f(k, Width<64>{});
+  if (k + L / 2 <= n) {
+    f(k, Width<32>{});
+    k += L / 2;
+  }
+  for (; k < n; ++k) f(k, Width<static_cast<int>(sizeof(T))>{});
+}
 
 // The low half of a vector (a register's lower half: no instruction).
 template <class T>

@@ -93,6 +93,9 @@ const CASES: [string, ElmNetworkShape, boolean][] = [
   ["relu lMlp=2 dAxon=2, nonzero initial states", baseShape({ activation: "relu", lMlp: 2, dAxon: 2, B: 5, T: 5, N: 4, dBrch: 3 }), true],
   ["lMlp=0", baseShape({ lMlp: 0, B: 2, T: 3 }), true],
   ["wider (more rows than threads, several chunks)", baseShape({ B: 7, T: 9, dIn: 11, N: 6, dTree: 3, dBrch: 4, dM: 5, dMlp: 8, dAxon: 2 }), true],
+  // per-neuron slices in whole vectors, a half vector and single elements (float: 27 = 16 + 8 + 3, 13 = 8 + 5;
+  // double: 27 = 3·8 + 3, 13 = 8 + 4 + 1)
+  ["d_m 27, d_tree 13 (vector, half-vector and element parts)", baseShape({ B: 5, T: 4, dIn: 9, N: 3, dTree: 13, dBrch: 2, dM: 27, dMlp: 8, dAxon: 2 }), true],
 ];
 
 describe("elmNetwork cpu == ref", () => {
