@@ -67,9 +67,9 @@ export function networkStepFlops(shape: ElmNetworkShape): number {
   return 6 * perSample * shape.B * shape.T * shape.N;
 }
 
-function step(shape: ElmNetworkShape, inp: ElmNetworkInputs, dY: Float32Array, device: "ref" | "cpu"): void {
+function step(shape: ElmNetworkShape, inp: ElmNetworkInputs, dY: Float32Array, device: "ref" | "cpu", inputGrad = true): void {
   const f = elmNetworkForward(shape, inp, device);
-  elmNetworkBackward(shape, inp, f.saved, dY, null, null, null, device);
+  elmNetworkBackward(shape, inp, f.saved, dY, null, null, null, device, { inputGrad });
 }
 
 export async function run(): Promise<void> {
@@ -168,8 +168,7 @@ function shapeSweep(gemmGflops: number): void {
     const times: number[] = [];
     for (let k = 0; k < 6; k++) {
       const t0 = performance.now();
-      const f = elmNetworkForward(shape, inp, "cpu");
-      elmNetworkBackward(shape, inp, f.saved, dY, null, null, null, "cpu", { inputGrad: false });
+      step(shape, inp, dY, "cpu", false);
       if (k > 0) times.push(performance.now() - t0);
     }
     const t = Math.min(...times);

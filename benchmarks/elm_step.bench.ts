@@ -50,6 +50,11 @@ export function benchInputs(shape: ElmNeuronShape, seed = 1): ElmNeuronInputs {
   };
 }
 
+/** A fixed ∂L/∂m for the backward (values in [−0.5, 0.5)). */
+export function benchDM(shape: ElmNeuronShape): Float32Array {
+  return Float32Array.from({ length: shape.B * shape.T * shape.dM }, (_, i) => ((i * 7919) % 13) / 13 - 0.5);
+}
+
 /** FLOPs of one forward + backward step (2 per multiply-add): the MLP products and the synapse/trace work. */
 export function stepFlops(s: ElmNeuronShape): { total: number; mlp: number } {
   const nZ = s.dTree + s.dM;
@@ -88,7 +93,7 @@ function step(shape: ElmNeuronShape, inputs: ElmNeuronInputs, dM: Float32Array, 
 export async function run(): Promise<void> {
   const shape = shdAddingBranchElm;
   const inputs = benchInputs(shape);
-  const dM = Float32Array.from({ length: shape.B * shape.T * shape.dM }, (_, i) => ((i * 7919) % 13) / 13 - 0.5);
+  const dM = benchDM(shape);
   const threads = cpu.numThreads();
   const { total, mlp } = stepFlops(shape);
   // GEMM rate measured before and after the kernel timings; the better one sets the floor

@@ -29,7 +29,7 @@ import { parseArgs } from "node:util";
 import { elmNeuronBackward, elmNeuronForward } from "../packages/elm-model/src/kernels/index.js";
 import { elmNetworkBackward, elmNetworkForward } from "../packages/elm-model/src/kernels/network.js";
 import { networkBenchDY, networkBenchInputs, shdNetwork } from "./elm_network.bench.js";
-import { benchInputs, shdAddingBranchElm } from "./elm_step.bench.js";
+import { benchDM, benchInputs, shdAddingBranchElm } from "./elm_step.bench.js";
 
 const usage = "usage: pnpm bench:pair <A.node> <B.node> [--kernel network|neuron] [--rounds N] [--input-grad]";
 
@@ -74,7 +74,7 @@ function kernelStep(kernel: string, inputGrad: boolean): { label: string; step: 
   if (kernel === "neuron") {
     const shape = shdAddingBranchElm;
     const inp = benchInputs(shape);
-    const dM = Float32Array.from({ length: shape.B * shape.T * shape.dM }, (_, i) => ((i * 7919) % 13) / 13 - 0.5);
+    const dM = benchDM(shape);
     return {
       label: `SHD-Adding Branch-ELM (d_in ${shape.dIn}, ${shape.dTree}×${shape.dBrch} synapses, d_m ${shape.dM}, d_mlp ${shape.dMlp}), B ${shape.B}, T ${shape.T}`,
       step: (keep) => timed(
