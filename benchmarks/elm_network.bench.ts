@@ -145,6 +145,12 @@ export async function run(): Promise<void> {
   shapeSweep(best.gflops);
 }
 
+/** Networks of about shdNetwork's FLOPs per step made of fewer, larger or more, smaller neurons, by N. */
+export const sweepNetworks: Record<16 | 256, ElmNetworkShape> = {
+  16: { ...shdNetwork, N: 16, dTree: 8, dBrch: 8, dM: 32, dMlp: 72 },
+  256: { ...shdNetwork, N: 256, dTree: 4, dBrch: 8, dM: 8, dMlp: 16 },
+};
+
 /**
  * The same kernel on networks of about the same FLOPs per step, with fewer, larger
  * neurons or more, smaller ones (the N × k_e trade of the scaling study): the per-neuron
@@ -152,12 +158,7 @@ export async function run(): Promise<void> {
  * dL/dx, fastest of 5 steps after one warm-up, against the floor of the run above.
  */
 function shapeSweep(gemmGflops: number): void {
-  const base = { B: 8, T: 1000, dIn: 700, lMlp: 1, dAxon: 1, activation: "relu" } as const;
-  const shapes: ElmNetworkShape[] = [
-    { ...base, N: 16, dTree: 8, dBrch: 8, dM: 32, dMlp: 72 },
-    { ...base, N: 64, dTree: 8, dBrch: 8, dM: 16, dMlp: 32 },
-    { ...base, N: 256, dTree: 4, dBrch: 8, dM: 8, dMlp: 16 },
-  ];
+  const shapes = [sweepNetworks[16], shdNetwork, sweepNetworks[256]];
   console.log(`\nsame kernel, about the same FLOPs, neurons of other sizes (without input gradient, fastest of 5):\n`);
   console.log(`| N | synapses | d_m | d_mlp | k_e | GFLOP/step | ms/step | GFLOP/s | × floor |`);
   console.log(`|---|---|---|---|---|---|---|---|---|`);

@@ -27,11 +27,14 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { elmNeuronBackward, elmNeuronForward } from "../packages/elm-model/src/kernels/index.js";
-import { elmNetworkBackward, elmNetworkForward } from "../packages/elm-model/src/kernels/network.js";
-import { networkBenchDY, networkBenchInputs, shdNetwork } from "./elm_network.bench.js";
+import { elmNetworkBackward, elmNetworkForward, type ElmNetworkShape } from "../packages/elm-model/src/kernels/network.js";
+import { networkBenchDY, networkBenchInputs, shdNetwork, sweepNetworks } from "./elm_network.bench.js";
 import { benchDM, benchInputs, shdAddingBranchElm } from "./elm_step.bench.js";
 
-const usage = "usage: pnpm bench:pair <A.node> <B.node> [--kernel network|neuron] [--rounds N] [--input-grad]";
+// network: the elm_network bench's N 64; network-16 / network-256: its sweep's fewer, larger
+// or more, smaller neurons; neuron: the elm_step bench's Branch-ELM
+const kernels = ["network", "network-16", "network-256", "neuron"];
+const usage = `usage: pnpm bench:pair <A.node> <B.node> [--kernel ${kernels.join("|")}] [--rounds N] [--input-grad]`;
 
 /** One training step, timed in two parts; `keep` copies its outputs for the bit-identity check. */
 type Step = (keep: boolean) => { fwdMs: number; bwdMs: number; outputs?: Map<string, Float32Array | Float64Array> };
@@ -59,8 +62,10 @@ function timed<F, G>(forward: () => F, backward: (f: F) => G, keep: boolean): Re
 }
 
 function kernelStep(kernel: string, inputGrad: boolean): { label: string; step: Step } {
-  if (kernel === "network") {
-    const shape = shdNetwork;
+  const networks: Record<string, ElmNetworkShape> = { network: shdNetwork, "network-16": sweepNetworks[16], "network-256": sweepNetworks[256] };
+  const network = Object.hasOwn(networks, kernel) ? networks[kernel] : undefined;
+  if (network) {
+    const shape = network;
     const inp = networkBenchInputs(shape, 1);
     const dY = networkBenchDY(shape);
     return {
@@ -83,7 +88,7 @@ function kernelStep(kernel: string, inputGrad: boolean): { label: string; step: 
         keep),
     };
   }
-  throw new RangeError(`--kernel must be "network" or "neuron", got ${JSON.stringify(kernel)}`);
+  throw new RangeError(`--kernel must be one of ${kernels.join(", ")}, got ${JSON.stringify(kernel)}`);
 }
 
 /** Loads an addon from a private copy, so that a build and its copy, or one file given twice, are two modules. */
@@ -145,7 +150,8 @@ export interface PairOptions {
   /** The two addon files (elm_cpu.node builds). */
   a: string;
   b: string;
-  kernel: "network" | "neuron" | string;
+  /** One of `kernels` (network, network-16, network-256, neuron). */
+  kernel: string;
   /** Pairs of steps measured (after two warm-up steps of each build). */
   rounds: number;
   inputGrad: boolean;

@@ -58,7 +58,7 @@ describe("bench:pair", () => {
     expect(() => runPair({ a: bogus, b: addon, kernel: "network", rounds: 2, inputGrad: false, log: () => {} }))
       .toThrow(/A: .*bogus\.node could not be loaded as an addon/);
     expect(() => runPair({ a: addon, b: addon, kernel: "lstm", rounds: 2, inputGrad: false, log: () => {} }))
-      .toThrow(/--kernel must be "network" or "neuron", got "lstm"/);
+      .toThrow(/--kernel must be one of network, network-16, network-256, neuron, got "lstm"/);
     expect(() => runPair({ a: addon, b: addon, kernel: "network", rounds: 1, inputGrad: false, log: () => {} }))
       .toThrow(/--rounds must be an integer ≥ 2, got 1/);
   });

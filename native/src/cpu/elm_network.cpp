@@ -519,12 +519,14 @@ ELM_NO_MEMCPY_CALLS void forward_rows(const NetworkDims& d, const NetworkInputs<
   const int hid = d.hidden(), nBr = d.N * d.dTree, nM = d.N * d.dM;
   // km: κ_m ⊙ m_{t−1}; act[l]: layer l's output; preRow, dltRow, mRow: step t's pre, Δm,
   // m_t of the R rows in the saved layout (streamed out); mLast: m_{t−1}
-  RowBuf<T> km, act[kMaxMlpLayers], preRow, dltRow, mRow, mLast, bCur, bLast;
+  // outRow: the last layer's outputs without the padding (when d_m is not a multiple of the vector)
+  RowBuf<T> km, act[kMaxMlpLayers], preRow, dltRow, mRow, mLast, bCur, bLast, outRow;
   km.init(R, d.N, d.dM);
   bCur.init(R, d.N, d.dTree);
   bLast.init(R, d.N, d.dTree);
   ScratchVec<Lanes<T>> zT(static_cast<size_t>(d.dZ())), uT(static_cast<size_t>(nBr));
   for (int l = 0; l <= d.lMlp; ++l) act[l].init(R, d.N, pad.out[l]);
+  if (act[d.lMlp].width != d.dM) outRow.init(R, d.N, d.dM);
   preRow.init(R, d.N, hid);
   dltRow.init(R, d.N, d.dM);
   mRow.init(R, d.N, d.dM);
@@ -604,9 +606,20 @@ ELM_NO_MEMCPY_CALLS void forward_rows(const NetworkDims& d, const NetworkInputs<
       const index_t s0 = d.sample(b, t, 0);
       T* dlt = dltRow.row(r);
       T* mNow = mRow.row(r);
-      if (act[d.lMlp].width == d.dM) ctanh_rows(dlt, act[d.lMlp].row(r), nM);  // outputs contiguous
-      else
-        for (int i = 0; i < d.N; ++i) ctanh_rows(dlt + static_cast<index_t>(i) * d.dM, act[d.lMlp].at(r, i), d.dM);
+      if (act[d.lMlp].width == d.dM) {
+        ctanh_rows(dlt, act[d.lMlp].row(r), nM);  // outputs contiguous
+      } else {  // padded per neuron: gathered into one row first, so ctanh runs on whole vectors
+        T* o = outRow.row(r);
+        for (int i = 0; i < d.N; ++i) {
+          T* __restrict oi = o + static_cast<index_t>(i) * d.dM;
+          const T* __restrict ai = act[d.lMlp].at(r, i);
+          simd::slices<T>(d.dM, [&](int k, auto w) {
+            constexpr int B = decltype(w)::value;
+            simd::store<T, B>(oi + k, simd::load<T, B>(ai + k));
+          });
+        }
+        ctanh_rows(dlt, static_cast<const T*>(o), nM);
+      }
       const T* k = km.row(r);
       for (int n = 0; n < nM; ++n) mNow[n] = k[n] + p.gain[n] * dlt[n];
       axon_outputs(d, p, mNow, s.y + (static_cast<index_t>(b) * d.T + t) * d.dY());
