@@ -33,7 +33,8 @@ import { benchDM, benchInputs, shdAddingBranchElm } from "./elm_step.bench.js";
 
 // network: the elm_network bench's N 64; network-16 / network-256: its sweep's fewer, larger
 // or more, smaller neurons; neuron: the elm_step bench's Branch-ELM
-const kernels = ["network", "network-16", "network-256", "neuron"];
+const networks: Record<string, ElmNetworkShape> = { network: shdNetwork, "network-16": sweepNetworks[16], "network-256": sweepNetworks[256] };
+const kernels = [...Object.keys(networks), "neuron"];
 const usage = `usage: pnpm bench:pair <A.node> <B.node> [--kernel ${kernels.join("|")}] [--rounds N] [--input-grad]`;
 
 /** One training step, timed in two parts; `keep` copies its outputs for the bit-identity check. */
@@ -62,10 +63,8 @@ function timed<F, G>(forward: () => F, backward: (f: F) => G, keep: boolean): Re
 }
 
 function kernelStep(kernel: string, inputGrad: boolean): { label: string; step: Step } {
-  const networks: Record<string, ElmNetworkShape> = { network: shdNetwork, "network-16": sweepNetworks[16], "network-256": sweepNetworks[256] };
-  const network = Object.hasOwn(networks, kernel) ? networks[kernel] : undefined;
-  if (network) {
-    const shape = network;
+  if (Object.hasOwn(networks, kernel)) {
+    const shape = networks[kernel];
     const inp = networkBenchInputs(shape, 1);
     const dY = networkBenchDY(shape);
     return {
