@@ -301,12 +301,15 @@ const T* y_prev(const NetworkDims& d, const NetworkInputs<T>& p, const T* y, int
   return t > 0 ? y + (row - 1) * d.dY() : (p.y0 ? p.y0 + static_cast<index_t>(b) * d.dY() : nullptr);
 }
 
-// Short copies (one neuron's slice) as a plain loop, inlined and vectorised: the
-// scans are compiled without GCC's loop-to-memcpy rewriting (ELM_NO_MEMCPY_CALLS),
-// which would make each of these slices a library call.
+// Short copies (one neuron's slice) inlined as whole and half vectors (simd::slices),
+// not a library call per slice (the scans are also compiled without GCC's
+// loop-to-memcpy rewriting, ELM_NO_MEMCPY_CALLS).
 template <class T>
 inline void copy_n(T* __restrict dst, const T* __restrict src, int n) {
-  for (int q = 0; q < n; ++q) dst[q] = src[q];
+  simd::slices<T>(n, [&](int k, auto w) {
+    constexpr int B = decltype(w)::value;
+    simd::store<T, B>(dst + k, simd::load<T, B>(src + k));
+  });
 }
 #if defined(__GNUC__) && !defined(__clang__)
 #define ELM_NO_MEMCPY_CALLS __attribute__((optimize("no-tree-loop-distribute-patterns")))
@@ -610,14 +613,7 @@ ELM_NO_MEMCPY_CALLS void forward_rows(const NetworkDims& d, const NetworkInputs<
         ctanh_rows(dlt, act[d.lMlp].row(r), nM);  // outputs contiguous
       } else {  // padded per neuron: gathered into one row first, so ctanh runs on whole vectors
         T* o = outRow.row(r);
-        for (int i = 0; i < d.N; ++i) {
-          T* __restrict oi = o + static_cast<index_t>(i) * d.dM;
-          const T* __restrict ai = act[d.lMlp].at(r, i);
-          simd::slices<T>(d.dM, [&](int k, auto w) {
-            constexpr int B = decltype(w)::value;
-            simd::store<T, B>(oi + k, simd::load<T, B>(ai + k));
-          });
-        }
+        for (int i = 0; i < d.N; ++i) copy_n(o + static_cast<index_t>(i) * d.dM, act[d.lMlp].at(r, i), d.dM);
         ctanh_rows(dlt, static_cast<const T*>(o), nM);
       }
       const T* k = km.row(r);
@@ -672,7 +668,8 @@ ELM_NO_MEMCPY_CALLS void backward_rows(const NetworkDims& d, const NetworkInputs
                    const NetworkSaved<T>& s, const T* dY, T* slot, T* const* gWpad,
                    const NetworkGradOut<T>& out, int b0, int R) {
   const int hid = d.hidden(), nBr = d.N * d.dTree, nM = d.N * d.dM;
-  const int N = d.N, dM = d.dM, dAxon = d.dAxon;  // (locals: no reload after each store)
+  // locals: GCC re-reads d's fields after every store through simd::store (a memcpy) otherwise
+  const int N = d.N, dM = d.dM, dAxon = d.dAxon;
   T* dMc = out.dM0;  // the carried gradients live in dB0, dM0, dY0 until they are those
   T* dBc = out.dB0;
   T* dYc = out.dY0;
@@ -791,11 +788,7 @@ ELM_NO_MEMCPY_CALLS void backward_rows(const NetworkDims& d, const NetworkInputs
       // the MLP inputs of step t: h0 = [b_t ; κ_m ⊙ m_{t−1}], act(pre) of the hidden layers
       for (int i = 0; i < d.N; ++i) {
         T* __restrict h0 = in[0].at(base + r, i);
-        const T* bi = s.b + (s0 + i) * d.dTree;
-        simd::slices<T>(d.dTree, [&](int k, auto w) {
-          constexpr int B = decltype(w)::value;
-          simd::store<T, B>(h0 + k, simd::load<T, B>(bi + k));
-        });
+        copy_n(h0, s.b + (s0 + i) * d.dTree, d.dTree);
         T* __restrict km0 = h0 + d.dTree;
         const index_t off = static_cast<index_t>(i) * d.dM;
         if (mPrev)
