@@ -21,7 +21,7 @@ import {
   type ElmNetworkShape,
 } from "../packages/elm-model/src/kernels/network.js";
 import { networkKe } from "../packages/elm-model/src/count.js";
-import { timeIt } from "./util.js";
+import { timeIt, betweenSteps } from "./util.js";
 
 /** The SHD-sized network this benchmark times (and `pnpm bench:pair` compares). */
 export const shdNetwork: ElmNetworkShape = {
@@ -90,6 +90,7 @@ export async function run(): Promise<void> {
   const threads = cpu.numThreads();
   for (let k = 0; k < 16; k++) {
     const inputGrad = k % 2 === 0;
+    await betweenSteps();  // as in a long run between steps (util.ts)
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     const f = elmNetworkForward(shape, inp, "cpu");
@@ -142,7 +143,7 @@ export async function run(): Promise<void> {
   console.log(`floor: ${(flops / 1e9).toFixed(2)} GFLOP at the best float32 GEMM rate measured in this run, ` +
     `${best.gflops.toFixed(1)} GFLOP/s (@elm/core measureBestGemmRate, n=${best.n}; before the steps ${g0.gflops.toFixed(1)}, after ${g1.gflops.toFixed(1)}) = ${floorMs.toFixed(1)} ms; target ≤ 3× floor.`);
   console.log(`cpu vs ref: ${(msRef / ms).toFixed(0)}× faster`);
-  shapeSweep(best.gflops);
+  await shapeSweep(best.gflops);
 }
 
 /** Networks of about shdNetwork's FLOPs per step made of fewer, larger or more, smaller neurons, by N. */
@@ -157,7 +158,7 @@ export const sweepNetworks: Record<16 | 256, ElmNetworkShape> = {
  * products grow with k_e, so the larger the neuron the nearer the GEMM floor. Without
  * dL/dx, fastest of 5 steps after one warm-up, against the floor of the run above.
  */
-function shapeSweep(gemmGflops: number): void {
+async function shapeSweep(gemmGflops: number): Promise<void> {
   const shapes = [sweepNetworks[16], shdNetwork, sweepNetworks[256]];
   console.log(`\nsame kernel, about the same FLOPs, neurons of other sizes (without input gradient, fastest of 5):\n`);
   console.log(`| N | synapses | d_m | d_mlp | k_e | GFLOP/step | ms/step | GFLOP/s | × floor |`);
@@ -168,6 +169,7 @@ function shapeSweep(gemmGflops: number): void {
     const flops = networkStepFlops(shape);
     const times: number[] = [];
     for (let k = 0; k < 6; k++) {
+      await betweenSteps();
       const t0 = performance.now();
       step(shape, inp, dY, "cpu", false);
       if (k > 0) times.push(performance.now() - t0);

@@ -11,6 +11,7 @@ import { cpu } from "@elm/native";
 import { measureBestGemmRate } from "../packages/core/src/bench.js";
 import { elmNeuronBackward, elmNeuronForward } from "../packages/elm-model/src/kernels/index.js";
 import type { ElmNeuronInputs, ElmNeuronShape, KernelDevice } from "../packages/elm-model/src/kernels/index.js";
+import { betweenSteps } from "./util.js";
 
 export const shdAddingBranchElm: ElmNeuronShape = {
   variant: "v2", B: 8, T: 1000, dIn: 700, dS: 1500, dTree: 100, dBrch: 15, dM: 100, dMlp: 200, lMlp: 1, activation: "relu",
@@ -70,11 +71,12 @@ export function stepFlops(s: ElmNeuronShape): { total: number; mlp: number } {
  * least-disturbed run, as the GEMM rate is — and the least process CPU time per
  * run (user + system, all threads), which other processes do not inflate.
  */
-function bestOf(fn: () => void, reps: number): { wall: number; cpu: number } {
+async function bestOf(fn: () => void, reps: number): Promise<{ wall: number; cpu: number }> {
   fn();
   let wall = Infinity;
   let cpu = Infinity;
   for (let i = 0; i < reps; i++) {
+    await betweenSteps();
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     fn();
@@ -98,9 +100,9 @@ export async function run(): Promise<void> {
   const { total, mlp } = stepFlops(shape);
   // GEMM rate measured before and after the kernel timings; the better one sets the floor
   const g0 = measureBestGemmRate({ sizes: [512, 1024], reps: 3 });
-  const fwd = bestOf(() => elmNeuronForward(shape, inputs, "cpu"), 5);
-  const stepT = bestOf(() => step(shape, inputs, dM, "cpu"), 7);
-  const stepNoDx = bestOf(() => step(shape, inputs, dM, "cpu", false), 7);
+  const fwd = await bestOf(() => elmNeuronForward(shape, inputs, "cpu"), 5);
+  const stepT = await bestOf(() => step(shape, inputs, dM, "cpu"), 7);
+  const stepNoDx = await bestOf(() => step(shape, inputs, dM, "cpu", false), 7);
   const cpuMs = stepT.wall;
   const fwdMs = fwd.wall;
   const cpuTimeMs = stepT.cpu / threads; // the wall time of a step with the machine to itself, if the threads scale

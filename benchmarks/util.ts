@@ -1,3 +1,6 @@
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+
 // Shared timing helper: median of `reps` runs after `warmup` runs, in ms.
 export function timeIt(fn: () => void, reps = 5, warmup = 1): number {
   for (let i = 0; i < warmup; i++) fn();
@@ -21,4 +24,38 @@ export async function timeItAsync(fn: () => Promise<void>, reps = 5, warmup = 1)
   }
   ts.sort((a, b) => a - b);
   return ts[Math.floor(ts.length / 2)];
+}
+
+/**
+ * What a long training run has done between two steps, taken before each timed
+ * step (never inside one): the previous steps' outputs collected and the event loop
+ * turned. The kernels' large outputs come from the addon's recycled blocks
+ * (cpu.allocOutput), which return to it when the garbage collector has freed them
+ * and their finalizers run, on a turn of the loop (the trainer takes one per step,
+ * packages/trainer/src/loop.ts). In a run each collection returns the outputs
+ * allocated since the one before (measured: from the first collection, after about
+ * 15 network steps, every output came from the pool), so a benchmark of a few
+ * steps that never collected would time each on freshly mapped memory, which a run
+ * sees only in its first steps. The full collection here is outside the timing; a
+ * run pays one every 15 steps or so, as a pause of a few ms.
+ */
+export async function betweenSteps(): Promise<void> {
+  collectGarbage();
+  // then a pause: V8 finishes the collection's sweeping on a helper thread, which
+  // on two cores slowed a step started at once by 3–5 % (paired, 28 pairs each, two runs)
+  await new Promise<void>((r) => setTimeout(r, 25));
+}
+
+let gcFn: (() => void) | undefined;
+/** A full garbage collection (global.gc, exposed at run time when node was started without --expose-gc). */
+export function collectGarbage(): void {
+  if (!gcFn) {
+    const g = (globalThis as { gc?: () => void }).gc;
+    if (typeof g === "function") gcFn = g;
+    else {
+      setFlagsFromString("--expose-gc");
+      gcFn = runInNewContext("gc") as () => void;
+    }
+  }
+  gcFn();
 }

@@ -48,6 +48,30 @@ export interface CpuAddon extends KernelAddon {
    * outputs: their first writes then fault once per 2 MiB, not per 4 KiB.
    */
   hugePageOffset(buffer: ArrayBuffer, byteOffset: number, byteLength: number): number;
+  /**
+   * An uninitialised ArrayBuffer of `byteLength` bytes for a large kernel output
+   * (2 MiB aligned from 1 MiB up, 4 KiB below) from the addon's recycled output
+   * blocks: once the garbage collector has freed it and the event loop has turned,
+   * its memory (pages still mapped) serves the next output of the same size, up to
+   * {@link OutputPoolStats.limitBytes} kept. Null where this Node does not allow
+   * external buffers.
+   */
+  allocOutput(byteLength: number): ArrayBuffer | null;
+  outputPoolStats(): OutputPoolStats;
+  /** Bytes of freed output blocks to keep for reuse (0: none); pooled blocks beyond it are freed. */
+  setOutputPoolLimit(bytes: number): void;
+}
+
+/** The recycled output blocks (allocOutput): limit, what is kept now, and how requests were served. */
+export interface OutputPoolStats {
+  /** ELM_OUTPUT_POOL_MB MiB (default 1024), or the last setOutputPoolLimit. */
+  limitBytes: number;
+  pooledBytes: number;
+  pooledBlocks: number;
+  /** Requests served from a pooled block. */
+  reused: number;
+  /** Requests that took a new block. */
+  fresh: number;
 }
 
 export interface CudaAddon extends KernelAddon {
@@ -74,6 +98,16 @@ function loadCpu(): CpuAddon {
 
 /** The CPU addon, loaded at import. */
 export const cpu: CpuAddon = loadCpu();
+
+// ELM_OUTPUT_POOL_MB: read by the addon; a value it cannot use is named here once.
+const poolEnv = process.env.ELM_OUTPUT_POOL_MB;
+if (poolEnv !== undefined && poolEnv !== "" && (!/^\d+$/.test(poolEnv) || Number(poolEnv) > 2 ** 24)) {
+  process.emitWarning(
+    `ELM_OUTPUT_POOL_MB=${JSON.stringify(poolEnv)} is not a whole number of MiB up to 2^24; using the default, ` +
+      `${cpu.outputPoolStats().limitBytes / 2 ** 20} MiB`,
+    { code: "ELM_OUTPUT_POOL_MB" },
+  );
+}
 
 let cudaAddon: CudaAddon | undefined;
 let cudaLoadError: string | undefined;
