@@ -1,5 +1,4 @@
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
+import { collectGarbage } from "@elm/native";
 
 // Shared timing helper: median of `reps` runs after `warmup` runs, in ms.
 export function timeIt(fn: () => void, reps = 5, warmup = 1): number {
@@ -44,18 +43,4 @@ export async function betweenSteps(): Promise<void> {
   // then a pause: V8 finishes the collection's sweeping on a helper thread, which
   // on two cores slowed a step started at once by 3–5 % (paired, 28 pairs each, two runs)
   await new Promise<void>((r) => setTimeout(r, 25));
-}
-
-let gcFn: (() => void) | undefined;
-/** A full garbage collection (global.gc, exposed at run time when node was started without --expose-gc). */
-export function collectGarbage(): void {
-  if (!gcFn) {
-    const g = (globalThis as { gc?: () => void }).gc;
-    if (typeof g === "function") gcFn = g;
-    else {
-      setFlagsFromString("--expose-gc");
-      gcFn = runInNewContext("gc") as () => void;
-    }
-  }
-  gcFn();
 }

@@ -6,24 +6,11 @@
 import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { afterAll, describe, expect, it } from "vitest";
-import { buildDir, cpu } from "../lib/index.js";
+import { buildDir, collectUntil, cpu } from "../lib/index.js";
 
 const MiB = 2 ** 20;
 const nativeRoot = dirname(dirname(fileURLToPath(import.meta.url)));
-setFlagsFromString("--expose-gc");
-const gc = runInNewContext("gc") as () => void;
-
-/** Collects until `done()` (the finalizers run when the event loop turns); false if it never was. */
-async function collectUntil(done: () => boolean): Promise<boolean> {
-  for (let i = 0; i < 50 && !done(); i++) {
-    gc();
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  return done();
-}
 
 describe("allocOutput", () => {
   const limit = cpu.outputPoolStats().limitBytes;

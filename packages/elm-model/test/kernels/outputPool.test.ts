@@ -3,9 +3,7 @@
 // blocks a previous step's outputs left full of NaN gives the same bits as the
 // first step on fresh memory — the network and the neuron kernel, float32 and
 // float64, every output and gradient including dL/dx.
-import { cpu } from "@elm/native";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
+import { collectUntil, cpu } from "@elm/native";
 import { describe, expect, it } from "vitest";
 import { elmNeuronBackward, elmNeuronForward } from "../../src/kernels/index.js";
 import { elmNetworkBackward, elmNetworkForward } from "../../src/kernels/network.js";
@@ -13,18 +11,6 @@ import type { Float } from "../../src/kernels/types.js";
 import { toFloat32 } from "./fixtureModel.js";
 import { baseShape, randomNetwork, seededRandom } from "./networkFixtures.js";
 import { randomProblem } from "./randomProblem.js";
-
-setFlagsFromString("--expose-gc");
-const gc = runInNewContext("gc") as () => void;
-
-/** Collects until `done()` (the finalizers run when the event loop turns); false if it never was. */
-async function collectUntil(done: () => boolean): Promise<boolean> {
-  for (let i = 0; i < 50 && !done(); i++) {
-    gc();
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  return done();
-}
 
 /** Runs `step` twice: the second on the first's output blocks, poisoned with NaN. */
 async function twice(step: () => Record<string, Float>): Promise<void> {
