@@ -8,8 +8,10 @@
 // step, and a 22 MB dL/dx about a fifth of a with-dL/dx step. These blocks are
 // handed to JS as external ArrayBuffers; when the garbage collector frees one,
 // its block comes back here (up to a limit in bytes) and serves the next output
-// of the same size, its pages still mapped. Blocks are 2 MiB aligned and sized in
-// whole 2 MiB pages, with transparent huge pages advised over them.
+// of the same size, its pages still mapped. Blocks for 1 MiB and more are 2 MiB
+// aligned and sized in whole 2 MiB pages, with transparent huge pages advised over
+// them; smaller ones (gradients of a few hundred KB, which glibc also maps afresh
+// each time) are sized in 64 KiB steps.
 //
 // The limit is ELM_OUTPUT_POOL_MB (MiB; default 1024, 0: nothing is kept), or
 // set_limit at run time. A block's contents are whatever it last held: outputs
@@ -52,7 +54,6 @@ class OutputPool {
         void* p = it->second.back();
         it->second.pop_back();
         s.pooledBytes -= cap;
-        --s.pooledBlocks;
         ++s.reused;
         return p;
       }
@@ -73,7 +74,6 @@ class OutputPool {
       if (s.pooledBytes + cap <= s.limitBytes) {
         s.free[cap].push_back(p);
         s.pooledBytes += cap;
-        ++s.pooledBlocks;
         return;
       }
     }
@@ -92,7 +92,6 @@ class OutputPool {
           drop.push_back(blocks.back());
           blocks.pop_back();
           s.pooledBytes -= cap;
-          --s.pooledBlocks;
         }
       }
     }
@@ -102,7 +101,9 @@ class OutputPool {
   static OutputPoolStats stats() {
     std::lock_guard<std::mutex> lk(state().mutex);
     const State& s = state();
-    return {s.limitBytes, s.pooledBytes, s.pooledBlocks, s.reused, s.fresh};
+    std::size_t blocks = 0;
+    for (const auto& [cap, list] : s.free) blocks += list.size();
+    return {s.limitBytes, s.pooledBytes, blocks, s.reused, s.fresh};
   }
 
  private:
@@ -110,7 +111,7 @@ class OutputPool {
   struct State {
     std::mutex mutex;
     std::unordered_map<std::size_t, std::vector<void*>> free;  // by capacity
-    std::size_t limitBytes = default_limit(), pooledBytes = 0, pooledBlocks = 0, reused = 0, fresh = 0;
+    std::size_t limitBytes = default_limit(), pooledBytes = 0, reused = 0, fresh = 0;
   };
   // never destroyed: blocks may come back from finalizers while the process exits
   static State& state() {
