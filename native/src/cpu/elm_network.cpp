@@ -62,6 +62,7 @@ double exp(double) __attribute__((simd("notinbranch")));
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 #include <vector>
 
 #include "cpu/parallel.h"
@@ -188,18 +189,81 @@ ELM_NO_GATHER void lanes_synapse_grads(const NetworkDims& d, const std::int32_t*
   }
 }
 
-// A recurrent synapse (src[q] ≥ dIn: it reads y_{t−1}): its index q, branch and source.
-struct RecurrentSynapse {
-  std::int32_t q, branch, src;
-};
-
 // When the caller needs no dL/dx the two halves above part: ∂L/∂z_t only for the
-// recurrent synapses (rec, in synapse order, so each ∂L/∂y_{t−1} entry sums as above),
-// every step (step t−1 reads it) ...
+// recurrent synapses (src[q] ≥ dIn: they read y_{t−1}), every step (step t−1 reads
+// it) ...
+//
+// Taken source by source: each ∂L/∂y_{t−1} entry is one register chain over its
+// synapses in synapse order, acc = 0, acc += w[q]·dbT[branch(q)], the same FMAs in the
+// same order as the scatter dzT[src[q]] += w[q]·dbT[branch(q)] of lanes_synapse_grads,
+// without the scatter's store-and-reload of dzT[src] per synapse (at N 64, 64 sources
+// take ~32 synapses each, so a source recurs within a few synapses and each recurrence
+// waits on the previous store). kChains sources run interleaved, as one chain alone
+// would wait on FMA latency; sources are grouped by synapse count, and a group's
+// shorter chains are padded with w = −0 on a zero ∂L/∂b (dbT[nBr]): acc + (−0)·(+0) =
+// acc exactly, for acc = −0 too. Sources without recurrent synapses keep dzT = 0.
 template <class T>
-void lanes_recurrent_dz(const T* w, const ScratchVec<RecurrentSynapse>& rec, const Lanes<T>* dbT, Lanes<T>* dzT) {
-  for (const RecurrentSynapse& s : rec) dzT[s.src] += w[s.q] * dbT[s.branch];
-}
+class RecurrentDz {
+ public:
+  static constexpr int kChains = 8;
+  RecurrentDz(const NetworkDims& d, const std::int32_t* src, const T* w) {
+    const int nSrc = d.dY(), nSyn = d.N * d.kc();
+    std::vector<std::vector<std::int32_t>> bySrc(static_cast<size_t>(nSrc));  // synapses q, ascending
+    for (std::int32_t q = 0; q < nSyn; ++q)
+      if (src[q] >= d.dIn) bySrc[static_cast<size_t>(src[q] - d.dIn)].push_back(q);
+    std::vector<std::int32_t> order;  // the sources with recurrent synapses, longest lists first
+    for (int j = 0; j < nSrc; ++j)
+      if (!bySrc[static_cast<size_t>(j)].empty()) order.push_back(j);
+    std::stable_sort(order.begin(), order.end(), [&](std::int32_t a, std::int32_t b) {
+      return bySrc[static_cast<size_t>(a)].size() > bySrc[static_cast<size_t>(b)].size();
+    });
+    const std::int32_t zero = d.N * d.dTree;  // dbT[nBr]: the zero ∂L/∂b of the padding
+    for (size_t g0 = 0; g0 < order.size(); g0 += kChains) {
+      Group g{};
+      g.chains = static_cast<int>(std::min<size_t>(kChains, order.size() - g0));
+      g.len = static_cast<int>(bySrc[static_cast<size_t>(order[g0])].size());  // (the longest)
+      g.first = static_cast<index_t>(entries_.size());
+      for (int c = 0; c < kChains; ++c) g.dst[c] = c < g.chains ? d.dIn + order[g0 + c] : -1;
+      for (int e = 0; e < g.len; ++e)
+        for (int c = 0; c < kChains; ++c) {
+          const std::vector<std::int32_t>* list = c < g.chains ? &bySrc[static_cast<size_t>(order[g0 + c])] : nullptr;
+          if (list && e < static_cast<int>(list->size())) {
+            const std::int32_t q = (*list)[static_cast<size_t>(e)];
+            entries_.push_back({w[q], q / d.dBrch});
+          } else {
+            entries_.push_back({-T(0), zero});
+          }
+        }
+      groups_.push_back(g);
+    }
+  }
+  // dzT[dIn + j] = Σ w[q]·dbT[branch(q)] over the recurrent synapses q of source j; dbT
+  // holds nBr + 1 entries, the last zero
+  void run(const Lanes<T>* dbT, Lanes<T>* dzT) const {
+    for (const Group& g : groups_) {
+      const Entry* e = entries_.data() + g.first;
+      Lanes<T> acc[kChains] = {};
+      for (int k = 0; k < g.len; ++k, e += kChains)
+        for (int c = 0; c < kChains; ++c) acc[c] += e[c].w * dbT[e[c].branch];
+      for (int c = 0; c < g.chains; ++c) dzT[g.dst[c]] = acc[c];
+    }
+  }
+
+ private:
+  struct Entry {
+    T w;
+    std::int32_t branch;
+  };
+  // entries [first, first + len·kChains): the group's chains interleaved, synapse e of
+  // chain c at first + e·kChains + c; chain c ends in dzT[dst[c]] (c < chains)
+  struct Group {
+    index_t first;
+    int len, chains;
+    std::int32_t dst[kChains];
+  };
+  ScratchVec<Entry> entries_;
+  ScratchVec<Group> groups_;
+};
 
 // ... and ∂L/∂w for S consecutive steps in one pass (zT[s], dbT[s]: the step taken
 // s-th, t descending), each gwT[q] loaded and stored once for all of them: the same
@@ -236,16 +300,31 @@ void lanes_weight_grads(int steps, const NetworkDims& d, const std::int32_t* src
 // Padded widths of the MLP layers: multiples of the SIMD width, except the first
 // layer's input [b_t ; κ_m ⊙ m_{t−1}], a multiple of half of it (the backward's
 // products end such rows with a half vector: d_tree + d_m = 24 is 16 + 8, not 32).
+//
+// The backward's weight-gradient tiles (simd::outer_many: one broadcast per tile row
+// and sample, the row's vectors then FMAs) are kept either as W_l is, [out][inPad], or
+// transposed, [in][outPad] (gradT), whichever has fewer FMA instructions per sample: a
+// row of 24 = 16 + 8 ends with a half vector that costs a whole FMA, so the first
+// layer's 32 × 24 tile is taken as 24 rows of 32 (48 FMAs a sample, not 64). Each
+// element is the same sum in the same sample order either way.
 template <class T>
 struct LayerPads {
   int in[kMaxMlpLayers], out[kMaxMlpLayers], max;
+  bool gradT[kMaxMlpLayers];
   explicit LayerPads(const NetworkDims& d) : max(0) {
+    constexpr int L = simd::V<T>::L;
+    // FMA instructions per sample for a tile of `rows` rows of padded width `ld`
+    auto fmas = [](int rows, int ld) { return rows * ((ld + L - 1) / L); };
     for (int l = 0; l <= d.lMlp; ++l) {
-      in[l] = simd::pad_to(d.layerIn(l), l == 0 ? simd::V<T>::L / 2 : simd::V<T>::L);
-      out[l] = simd::pad_to(d.layerOut(l), simd::V<T>::L);
+      in[l] = simd::pad_to(d.layerIn(l), l == 0 ? L / 2 : L);
+      out[l] = simd::pad_to(d.layerOut(l), L);
       max = std::max(max, std::max(in[l], out[l]));
+      gradT[l] = fmas(d.layerIn(l), out[l]) < fmas(d.layerOut(l), in[l]);
     }
   }
+  // the gradient tile of layer l: rows × gradLd (see gradT)
+  int gradRows(const NetworkDims& d, int l) const { return gradT[l] ? d.layerIn(l) : d.layerOut(l); }
+  int gradLd(int l) const { return gradT[l] ? out[l] : in[l]; }
 };
 
 // One hidden layer of a SIMD-width multiple: the forward computes its pre-activations
@@ -702,19 +781,15 @@ ELM_NO_MEMCPY_CALLS void backward_rows(const NetworkDims& d, const NetworkInputs
   // (without dx, z_t and ∂L/∂b_t of kSynSteps steps: ∂L/∂w is taken once for them)
   const int synSteps = out.dx ? 1 : kSynSteps;
   ScratchVec<Lanes<T>> zTs(static_cast<size_t>(synSteps) * d.dZ()), dzT(static_cast<size_t>(d.dZ())),
-      dbTs(static_cast<size_t>(synSteps) * nBr, Lanes<T>{}), gwT(static_cast<size_t>(d.N) * d.kc(), Lanes<T>{});
+      dbTs(static_cast<size_t>(synSteps) * (nBr + 1), Lanes<T>{}), gwT(static_cast<size_t>(d.N) * d.kc(), Lanes<T>{});
   const Lanes<T>* zTk[kSynSteps];
   const Lanes<T>* dbTk[kSynSteps];
   RowBuf<T> dbRow, dxRow;
   dbRow.init(R, d.N, d.dTree);
   if (out.dx) dxRow.init(R, 1, d.dIn);
   // without dx only the recurrent synapses' ∂L/∂z_t is needed (∂L/∂y_{t−1})
-  ScratchVec<RecurrentSynapse> rec;
-  if (!out.dx) {
-    rec.reserve(static_cast<size_t>(d.N) * d.kc());
-    for (std::int32_t q = 0; q < d.N * d.kc(); ++q)
-      if (p.src[q] >= d.dIn) rec.push_back({q, q / d.dBrch, p.src[q]});
-  }
+  std::optional<RecurrentDz<T>> rec;
+  if (!out.dx) rec.emplace(d, p.src, p.w);
   StepPrefetch pf;
   const ScratchVec<T> zeros(static_cast<size_t>(pad.max), T(0));
   T* gp[kRowBlock * kGradSteps];
@@ -832,13 +907,15 @@ ELM_NO_MEMCPY_CALLS void backward_rows(const NetworkDims& d, const NetworkInputs
     if (kk == kGradSteps - 1 || t == 0) {
       const int K = (kk + 1) * R;
       for (int l = 0; l <= d.lMlp; ++l) {
-        const int nOut = d.layerOut(l), ld = pad.in[l];
+        const int rows = pad.gradRows(d, l), ld = pad.gradLd(l);
         for (int i = 0; i < d.N; ++i) {
           for (int q = 0; q < K; ++q) {
             gp[q] = grad[l].at(q, i);
             hp[q] = keepPost && l == 1 ? s.pre + d.sample(b0 + q % R, slotStep[q / R], i) * hid : in[l].at(q, i);
           }
-          simd::outer_many(K, nOut, gWpad[l] + static_cast<index_t>(i) * nOut * ld, ld, gp, hp);
+          T* G = gWpad[l] + static_cast<index_t>(i) * rows * ld;
+          if (pad.gradT[l]) simd::outer_many(K, rows, G, ld, hp, gp);  // [in][outPad]
+          else simd::outer_many(K, rows, G, ld, gp, hp);               // [out][inPad]
           // ∂L/∂b_l += Σ ∂L/∂out (mlpB kept padded like grad)
           simd::sum_rows(K, pad.out[l], gp, vg.mlpB[l].data() + static_cast<index_t>(i) * pad.out[l]);
         }
@@ -882,7 +959,7 @@ ELM_NO_MEMCPY_CALLS void backward_rows(const NetworkDims& d, const NetworkInputs
       const T* yPrev[kRowBlock];
       const int ks = (d.T - 1 - t) % synSteps;  // this step's z_t, ∂L/∂b_t in zTs, dbTs
       Lanes<T>* zT = zTs.data() + static_cast<index_t>(ks) * d.dZ();
-      Lanes<T>* dbT = dbTs.data() + static_cast<index_t>(ks) * nBr;
+      Lanes<T>* dbT = dbTs.data() + static_cast<index_t>(ks) * (nBr + 1);  // (dbT[nBr] stays zero: RecurrentDz)
       for (int r = 0; r < R; ++r) {
         xRow[r] = p.x + (static_cast<index_t>(b0 + r) * d.T + t) * d.dIn;
         yPrev[r] = y_prev(d, p, s.y, b0 + r, t);
@@ -895,7 +972,7 @@ ELM_NO_MEMCPY_CALLS void backward_rows(const NetworkDims& d, const NetworkInputs
         lanes_synapse_grads(d, p.src, p.w, zT, dbT, gwT.data(), dzT.data());
       } else {
         std::fill(dzT.begin() + d.dIn, dzT.end(), Lanes<T>{});
-        lanes_recurrent_dz(p.w, rec, dbT, dzT.data());
+        rec->run(dbT, dzT.data());
         zTk[ks] = zT, dbTk[ks] = dbT;
         if (ks == synSteps - 1 || t == 0) lanes_weight_grads<T>(ks + 1, d, p.src, zTk, dbTk, gwT.data());
       }
@@ -972,7 +1049,7 @@ void elm_network_backward(const NetworkDims& d, const NetworkInputs<T>& p, const
       ScratchVec<T> gW[kMaxMlpLayers];
       T* gWp[kMaxMlpLayers] = {};
       for (int l = 0; l <= d.lMlp; ++l) {
-        gW[l].assign(static_cast<size_t>(d.N) * d.layerOut(l) * pad.in[l], T(0));
+        gW[l].assign(static_cast<size_t>(d.N) * pad.gradRows(d, l) * pad.gradLd(l), T(0));
         gWp[l] = gW[l].data();
       }
       const int b0 = static_cast<int>(c) * block_rows(d.B), R = std::min(block_rows(d.B), d.B - b0);
@@ -980,10 +1057,12 @@ void elm_network_backward(const NetworkDims& d, const NetworkInputs<T>& p, const
       for (int i = 0; i < d.N; ++i) {
         const NetworkGradSlot<T> g = network_grad_slot(d, slot, i);
         for (int l = 0; l <= d.lMlp; ++l) {
-          const int nIn = d.layerIn(l), nOut = d.layerOut(l);
-          const T* src = gWp[l] + static_cast<index_t>(i) * nOut * pad.in[l];
+          const int nIn = d.layerIn(l), nOut = d.layerOut(l), ld = pad.gradLd(l);
+          const T* src = gWp[l] + static_cast<index_t>(i) * pad.gradRows(d, l) * ld;
           for (int o = 0; o < nOut; ++o)
-            for (int q = 0; q < nIn; ++q) g.mlp.w[l][static_cast<index_t>(o) * nIn + q] += src[static_cast<index_t>(o) * pad.in[l] + q];
+            for (int q = 0; q < nIn; ++q)
+              g.mlp.w[l][static_cast<index_t>(o) * nIn + q] +=
+                  pad.gradT[l] ? src[static_cast<index_t>(q) * ld + o] : src[static_cast<index_t>(o) * ld + q];
         }
       }
     }
