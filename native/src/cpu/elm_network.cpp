@@ -13,9 +13,13 @@
 //             all N neurons; per neuron only the MLP layers remain, register-blocked
 //             products (elm_network_simd.h: R rows × 32 outputs in zmm accumulators
 //             started from the packed bias; weights packed once per call as [in, out]).
-//             b_t, m_t, Δm and the hidden pre-activations go to `saved` with streaming
-//             stores (they are read only by the backward; m_t, b_t for step t+1 stay in
-//             row buffers). With relu and one hidden layer the saved hidden row is
+//             b_t, m_t, Δm and the hidden pre-activations are computed in place in
+//             `saved` (a block's R rows of a step are contiguous there), with plain
+//             stores, and step t+1 reads m_t, b_t back from it while they are still in
+//             cache. (Row buffers streamed out to `saved` with non-temporal stores after
+//             each step cost 8 % more forward time: bench:pair 0.921, 0.894–0.962 — the
+//             extra pass over 72 floats per neuron and row, and the streaming stores
+//             draining in a burst.) With relu and one hidden layer the saved hidden row is
 //             relu(pre) instead (keep_post): the backward reads it as layer 1's input,
 //             and relu′(pre) = [relu(pre) > 0].
 //   backward  the same in reverse: whole-row loops for ∂L/∂y_t, ∂L/∂m_t, ∂L/∂Δm, the
@@ -446,8 +450,7 @@ class StepPrefetch {
   index_t off_ = 0, total_ = 0, done_ = 0, quota_ = 0;
 };
 
-// The forward writes the saved sequences once and reads them only in the backward
-// (a step's own m_t is kept in a row buffer for step t+1): streaming stores skip
+// dL/dx is written once and not read again by the kernel: streaming stores skip
 // reading each line into the cache before writing it (half the memory traffic).
 template <class T>
 inline void stream_copy(T* dst, const T* src, index_t n) {
@@ -565,13 +568,21 @@ struct RowBuf {
   int width = 0;  // per neuron
   index_t stride = 0;
   ScratchVec<T> v;
+  T* base = nullptr;
   void init(int R, int N, int w) {
     width = w;
     stride = static_cast<index_t>(N) * w;
     v.assign(static_cast<size_t>(R) * stride, T(0));
+    base = v.data();
   }
-  T* row(int r) { return v.data() + r * stride; }
-  T* at(int r, int i) { return v.data() + r * stride + static_cast<index_t>(i) * width; }
+  // rows at p instead (R·stride elements; nothing of v is used)
+  void init_at(int N, int w, T* p) {
+    width = w;
+    stride = static_cast<index_t>(N) * w;
+    base = p;
+  }
+  T* row(int r) { return base + r * stride; }
+  T* at(int r, int i) { return base + r * stride + static_cast<index_t>(i) * width; }
 };
 
 // Sample buffers of the backward's deferred weight gradients: `rows` samples of every
@@ -599,20 +610,15 @@ template <class T>
 ELM_NO_MEMCPY_CALLS void forward_rows(const NetworkDims& d, const NetworkInputs<T>& p, const PackedMlp<T>& pk, const LayerPads<T>& pad,
                   const NetworkSaved<T>& s, int b0, int R) {
   const int hid = d.hidden(), nBr = d.N * d.dTree, nM = d.N * d.dM;
-  // km: κ_m ⊙ m_{t−1}; act[l]: layer l's output; preRow, dltRow, mRow: step t's pre, Δm,
-  // m_t of the R rows in the saved layout (streamed out); mLast: m_{t−1}
+  // km: κ_m ⊙ m_{t−1}; act[l]: layer l's output; preRow, dltRow, mRow, bCur: step t's
+  // pre, Δm, m_t, b_t of the R rows, in `saved` itself; mLast, bLast: step t−1's there
   // outRow: the last layer's outputs without the padding (when d_m is not a multiple of the vector)
   RowBuf<T> km, act[kMaxMlpLayers], preRow, dltRow, mRow, mLast, bCur, bLast, outRow;
   km.init(R, d.N, d.dM);
-  bCur.init(R, d.N, d.dTree);
-  bLast.init(R, d.N, d.dTree);
   ScratchVec<Lanes<T>> zT(static_cast<size_t>(d.dZ())), uT(static_cast<size_t>(nBr));
   for (int l = 0; l <= d.lMlp; ++l) act[l].init(R, d.N, pad.out[l]);
   if (act[d.lMlp].width != d.dM) outRow.init(R, d.N, d.dM);
-  preRow.init(R, d.N, hid);
-  dltRow.init(R, d.N, d.dM);
-  mRow.init(R, d.N, d.dM);
-  mLast.init(R, d.N, d.dM);
+
   const T* a[kRowBlock];
   const T* a2[kRowBlock];
   T* acc[kRowBlock];
@@ -622,6 +628,17 @@ ELM_NO_MEMCPY_CALLS void forward_rows(const NetworkDims& d, const NetworkInputs<
   const T* xRow[kRowBlock];
   const T* bPrevs[kRowBlock];
   for (int t = 0; t < d.T; ++t) {
+    {  // step t's rows of the saved sequences, written in place (and read back as step t+1's m_{t−1}, b_{t−1})
+      const index_t s0 = d.sample(b0, t, 0);
+      bCur.init_at(d.N, d.dTree, s.b + s0 * d.dTree);
+      mRow.init_at(d.N, d.dM, s.m + s0 * d.dM);
+      dltRow.init_at(d.N, d.dM, s.deltaM + s0 * d.dM);
+      preRow.init_at(d.N, hid, s.pre + s0 * hid);
+      if (t > 0) {
+        bLast.init_at(d.N, d.dTree, s.b + (s0 - d.stepStride()) * d.dTree);
+        mLast.init_at(d.N, d.dM, s.m + (s0 - d.stepStride()) * d.dM);
+      }
+    }
     if (t + 1 < d.T)  // step t+1's inputs
       for (int r = 0; r < R; ++r) prefetch(p.x + (static_cast<index_t>(b0 + r) * d.T + t + 1) * d.dIn, d.dIn, false);
     // b_t = κ_b ⊙ b_{t−1} + branch_sum(w ⊙ z_t[src])   (ELM_SPEC §4)
@@ -700,16 +717,7 @@ ELM_NO_MEMCPY_CALLS void forward_rows(const NetworkDims& d, const NetworkInputs<
       axon_outputs(d, p, mNow, s.y + (static_cast<index_t>(b) * d.T + t) * d.dY());
       (void)s0;
     }
-    // the R rows of step t are contiguous in the saved sequences
-    const index_t s0 = d.sample(b0, t, 0), n = static_cast<index_t>(R) * d.N;
-    stream_copy(s.b + s0 * d.dTree, bCur.row(0), n * d.dTree);
-    stream_copy(s.m + s0 * d.dM, mRow.row(0), n * d.dM);
-    stream_copy(s.deltaM + s0 * d.dM, dltRow.row(0), n * d.dM);
-    if (hid > 0) stream_copy(s.pre + s0 * hid, preRow.row(0), n * hid);
-    std::swap(mRow, mLast);
-    std::swap(bCur, bLast);
   }
-  stream_fence();
 }
 
 // One block's gradients of the per-neuron vectors, contiguous over neurons (the
