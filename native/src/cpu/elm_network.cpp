@@ -26,10 +26,10 @@
 //             κ terms; per neuron the products ∂L/∂in = W_lᵀ ∂L/∂out (weights packed
 //             [out, in], the first layer's rows padded to half vectors only;
 //             accumulators started from zero, act′ applied per neuron); the synapses
-//             as lanes: ∂L/∂w (per-row partial sums, added at the end) and ∂L/∂z_t =
-//             [dx_t ; ∂L/∂y_{t−1}] in synapse order (without dx: only the recurrent
-//             synapses' part, ∂L/∂y_{t−1}, every step, and ∂L/∂w once per kSynSteps = 2
-//             steps, each partial sum loaded and stored once for both). The MLP
+//             as lanes: ∂L/∂z_t = [dx_t ; ∂L/∂y_{t−1}] every step, source by source in
+//             registers (without dx only ∂L/∂y_{t−1}), and ∂L/∂w (per-row partial
+//             sums, added at the end) once per kSynSteps = 2 steps, each partial sum
+//             loaded and stored once for both. The MLP
 //             weight and bias gradients are deferred: each step keeps its ∂L/∂out and
 //             layer inputs (neuron-major: one neuron's samples are contiguous), and
 //             every kGradSteps = 2 steps ΔW_l += Σ ∂L/∂out ⊗ in runs
@@ -66,7 +66,6 @@ double exp(double) __attribute__((simd("notinbranch")));
 
 #include <algorithm>
 #include <cstring>
-#include <optional>
 #include <vector>
 
 #include "cpu/parallel.h"
@@ -115,6 +114,17 @@ using Lanes = typename Lane<T>::v;
 #define ELM_NO_GATHER
 #endif
 
+// o[j][i] = v[i][j]: a 4 × 4 block transposed in registers (its own inverse).
+template <class T>
+inline void transpose4(const Lanes<T>* v, Lanes<T>* o) {
+  const Lanes<T> t0 = __builtin_shufflevector(v[0], v[1], 0, 4, 1, 5), t1 = __builtin_shufflevector(v[0], v[1], 2, 6, 3, 7);
+  const Lanes<T> t2 = __builtin_shufflevector(v[2], v[3], 0, 4, 1, 5), t3 = __builtin_shufflevector(v[2], v[3], 2, 6, 3, 7);
+  o[0] = __builtin_shufflevector(t0, t2, 0, 1, 4, 5);
+  o[1] = __builtin_shufflevector(t0, t2, 2, 3, 6, 7);
+  o[2] = __builtin_shufflevector(t1, t3, 0, 1, 4, 5);
+  o[3] = __builtin_shufflevector(t1, t3, 2, 3, 6, 7);
+}
+
 // out[k][r] = rows[r][k] for k < n (rows past R, or null, read as zeros): 4 × 4
 // blocks transposed in registers, the tail element by element.
 static_assert(kRowBlock == 4, "rows_to_lanes transposes 4 × 4 blocks");
@@ -129,18 +139,27 @@ void rows_to_lanes(int R, const T* const* rows, int n, Lanes<T>* out) {
       v[r] = Lanes<T>{};
       if (row[r]) std::memcpy(&v[r], row[r] + k, sizeof(Lanes<T>));
     }
-    const Lanes<T> t0 = __builtin_shufflevector(v[0], v[1], 0, 4, 1, 5), t1 = __builtin_shufflevector(v[0], v[1], 2, 6, 3, 7);
-    const Lanes<T> t2 = __builtin_shufflevector(v[2], v[3], 0, 4, 1, 5), t3 = __builtin_shufflevector(v[2], v[3], 2, 6, 3, 7);
-    out[k] = __builtin_shufflevector(t0, t2, 0, 1, 4, 5);
-    out[k + 1] = __builtin_shufflevector(t0, t2, 2, 3, 6, 7);
-    out[k + 2] = __builtin_shufflevector(t1, t3, 0, 1, 4, 5);
-    out[k + 3] = __builtin_shufflevector(t1, t3, 2, 3, 6, 7);
+    transpose4<T>(v, out + k);
   }
   for (; k < n; ++k) {
     Lanes<T> v = {};
     for (int r = 0; r < kRowBlock; ++r) v[r] = row[r] ? row[r][k] : T(0);
     out[k] = v;
   }
+}
+
+// rows[r][k] = in[k][r] for k < n, r < R: rows_to_lanes undone. (Its 16-byte stores
+// are not for rows read back at once with wider loads: such a load waits for them.)
+template <class T>
+void lanes_to_rows(int R, const Lanes<T>* in, int n, T* const* rows) {
+  int k = 0;
+  for (; k + 4 <= n; k += 4) {
+    Lanes<T> o[kRowBlock];
+    transpose4<T>(in + k, o);
+    for (int r = 0; r < R; ++r) std::memcpy(rows[r] + k, &o[r], sizeof(Lanes<T>));
+  }
+  for (; k < n; ++k)
+    for (int r = 0; r < R; ++r) rows[r][k] = in[k][r];
 }
 
 // zT[k] = z_t[k] of each row: x_t (rows x[r]), then y_{t−1} (yPrev[r]; null = 0)
@@ -175,46 +194,32 @@ ELM_NO_GATHER void lanes_branch_sums(const NetworkDims& d, const std::int32_t* s
   }
 }
 
-// Backward of the synapses, given dbT[n] = ∂L/∂b_t of branch n:
-//   gwT[q] += dbT[branch]·zT[src[q]]   (∂L/∂w, per row; the rows are summed at the end)
+// Backward of the synapses, given dbT[n] = ∂L/∂b_t of branch n (n = ⌊q/dBrch⌋):
 //   dzT[src[q]] += w[q]·dbT[branch]    (∂L/∂z_t, summed in synapse order as network_dz)
-template <class T>
-ELM_NO_GATHER void lanes_synapse_grads(const NetworkDims& d, const std::int32_t* src, const T* w, const Lanes<T>* zT,
-                                       const Lanes<T>* dbT, Lanes<T>* gwT, Lanes<T>* dzT) {
-  const int nBr = d.N * d.dTree;
-  for (int n = 0; n < nBr; ++n) {
-    const index_t q0 = static_cast<index_t>(n) * d.dBrch;
-    const Lanes<T> db = dbT[n];
-    for (int e = 0; e < d.dBrch; ++e) {
-      const std::int32_t k = src[q0 + e];
-      gwT[q0 + e] += db * zT[k];
-      dzT[k] += w[q0 + e] * db;
-    }
-  }
-}
-
-// When the caller needs no dL/dx the two halves above part: ∂L/∂z_t only for the
-// recurrent synapses (src[q] ≥ dIn: they read y_{t−1}), every step (step t−1 reads
-// it) ...
+//   gwT[q] += dbT[branch]·zT[src[q]]   (∂L/∂w, per row; the rows are summed at the end)
+// The first every step, for every source with dL/dx and only for the recurrent ones
+// (src[q] ≥ dIn: ∂L/∂y_{t−1}, which step t−1 reads) without it (SynapseDz); the
+// second once per kSynSteps steps (lanes_weight_grads).
 //
-// Taken source by source: each ∂L/∂y_{t−1} entry is one register chain over its
+// ∂L/∂z_t is taken source by source: each entry is one register chain over its
 // synapses in synapse order, acc = 0, acc += w[q]·dbT[branch(q)], the same FMAs in the
-// same order as the scatter dzT[src[q]] += w[q]·dbT[branch(q)] of lanes_synapse_grads,
-// without the scatter's store-and-reload of dzT[src] per synapse (at N 64, 64 sources
-// take ~32 synapses each, so a source recurs within a few synapses and each recurrence
-// waits on the previous store). kChains sources run interleaved, as one chain alone
-// would wait on FMA latency; sources are grouped by synapse count, and a group's
-// shorter chains are padded with w = −0 on a zero ∂L/∂b (dbT[nBr]): acc + (−0)·(+0) =
-// acc exactly, for acc = −0 too. Sources without recurrent synapses keep dzT = 0.
+// same order as the scatter above, without the scatter's store-and-reload of dzT[src]
+// per synapse (at N 64, 64 recurrent sources take ~32 synapses each, so a source
+// recurs within a few synapses and each recurrence waits on the previous store).
+// kChains sources run interleaved, as one chain alone would wait on FMA latency;
+// sources are grouped by synapse count, and a group's shorter chains are padded with
+// w = −0 on a zero ∂L/∂b (dbT[nBr]): acc + (−0)·(+0) = acc exactly, for acc = −0 too.
+// Sources without synapses keep dzT = 0.
 template <class T>
-class RecurrentDz {
+class SynapseDz {
  public:
   static constexpr int kChains = 8;
-  RecurrentDz(const NetworkDims& d, const std::int32_t* src, const T* w) {
-    const int nSrc = d.dY(), nSyn = d.N * d.kc();
+  // every source of z_t (all) or only y_{t−1}'s
+  SynapseDz(const NetworkDims& d, const std::int32_t* src, const T* w, bool all) {
+    const int first = all ? 0 : d.dIn, nSrc = d.dZ() - first, nSyn = d.N * d.kc();
     std::vector<std::vector<std::int32_t>> bySrc(static_cast<size_t>(nSrc));  // synapses q, ascending
     for (std::int32_t q = 0; q < nSyn; ++q)
-      if (src[q] >= d.dIn) bySrc[static_cast<size_t>(src[q] - d.dIn)].push_back(q);
+      if (src[q] >= first) bySrc[static_cast<size_t>(src[q] - first)].push_back(q);
     std::vector<std::int32_t> order;  // the sources with recurrent synapses, longest lists first
     for (int j = 0; j < nSrc; ++j)
       if (!bySrc[static_cast<size_t>(j)].empty()) order.push_back(j);
@@ -227,7 +232,7 @@ class RecurrentDz {
       g.chains = static_cast<int>(std::min<size_t>(kChains, order.size() - g0));
       g.len = static_cast<int>(bySrc[static_cast<size_t>(order[g0])].size());  // (the longest)
       g.first = static_cast<index_t>(entries_.size());
-      for (int c = 0; c < kChains; ++c) g.dst[c] = c < g.chains ? d.dIn + order[g0 + c] : -1;
+      for (int c = 0; c < kChains; ++c) g.dst[c] = c < g.chains ? first + order[g0 + c] : -1;
       for (int e = 0; e < g.len; ++e)
         for (int c = 0; c < kChains; ++c) {
           const std::vector<std::int32_t>* list = c < g.chains ? &bySrc[static_cast<size_t>(order[g0 + c])] : nullptr;
@@ -241,8 +246,8 @@ class RecurrentDz {
       groups_.push_back(g);
     }
   }
-  // dzT[dIn + j] = Σ w[q]·dbT[branch(q)] over the recurrent synapses q of source j; dbT
-  // holds nBr + 1 entries, the last zero
+  // dzT[k] = Σ w[q]·dbT[branch(q)] over the synapses q of source k (the sources taken);
+  // dbT holds nBr + 1 entries, the last zero
   void run(const Lanes<T>* dbT, Lanes<T>* dzT) const {
     for (const Group& g : groups_) {
       const Entry* e = entries_.data() + g.first;
@@ -786,18 +791,16 @@ ELM_NO_MEMCPY_CALLS void backward_rows(const NetworkDims& d, const NetworkInputs
     if (l < d.lMlp && !preDirect) pre[l].init(R, d.N, pad.out[l]);
   }
   // synapse work: z_t, ∂L/∂b_t, ∂L/∂z_t as lanes; ∂L/∂w per row (lanes); the rows' ∂L/∂b_t and dx
-  // (without dx, z_t and ∂L/∂b_t of kSynSteps steps: ∂L/∂w is taken once for them)
-  const int synSteps = out.dx ? 1 : kSynSteps;
-  ScratchVec<Lanes<T>> zTs(static_cast<size_t>(synSteps) * d.dZ()), dzT(static_cast<size_t>(d.dZ())),
-      dbTs(static_cast<size_t>(synSteps) * (nBr + 1), Lanes<T>{}), gwT(static_cast<size_t>(d.N) * d.kc(), Lanes<T>{});
+  // (z_t and ∂L/∂b_t of kSynSteps steps: ∂L/∂w is taken once for them)
+  ScratchVec<Lanes<T>> zTs(static_cast<size_t>(kSynSteps) * d.dZ()), dzT(static_cast<size_t>(d.dZ())),
+      dbTs(static_cast<size_t>(kSynSteps) * (nBr + 1), Lanes<T>{}), gwT(static_cast<size_t>(d.N) * d.kc(), Lanes<T>{});
   const Lanes<T>* zTk[kSynSteps];
   const Lanes<T>* dbTk[kSynSteps];
   RowBuf<T> dbRow, dxRow;
   dbRow.init(R, d.N, d.dTree);
   if (out.dx) dxRow.init(R, 1, d.dIn);
-  // without dx only the recurrent synapses' ∂L/∂z_t is needed (∂L/∂y_{t−1})
-  std::optional<RecurrentDz<T>> rec;
-  if (!out.dx) rec.emplace(d, p.src, p.w);
+  // ∂L/∂z_t of every source, or without dx only ∂L/∂y_{t−1} (the recurrent synapses')
+  const SynapseDz<T> synDz(d, p.src, p.w, /*all=*/out.dx != nullptr);
   StepPrefetch pf;
   const ScratchVec<T> zeros(static_cast<size_t>(pad.max), T(0));
   T* gp[kRowBlock * kGradSteps];
@@ -965,34 +968,31 @@ ELM_NO_MEMCPY_CALLS void backward_rows(const NetworkDims& d, const NetworkInputs
     {
       const T* xRow[kRowBlock];
       const T* yPrev[kRowBlock];
-      const int ks = (d.T - 1 - t) % synSteps;  // this step's z_t, ∂L/∂b_t in zTs, dbTs
+      const int ks = (d.T - 1 - t) % kSynSteps;  // this step's z_t, ∂L/∂b_t in zTs, dbTs
       Lanes<T>* zT = zTs.data() + static_cast<index_t>(ks) * d.dZ();
-      Lanes<T>* dbT = dbTs.data() + static_cast<index_t>(ks) * (nBr + 1);  // (dbT[nBr] stays zero: RecurrentDz)
+      Lanes<T>* dbT = dbTs.data() + static_cast<index_t>(ks) * (nBr + 1);  // (dbT[nBr] stays zero: SynapseDz)
+      const T* dbRows[kRowBlock];
       for (int r = 0; r < R; ++r) {
         xRow[r] = p.x + (static_cast<index_t>(b0 + r) * d.T + t) * d.dIn;
         yPrev[r] = y_prev(d, p, s.y, b0 + r, t);
-        const T* db = dbRow.row(r);
-        for (int n = 0; n < nBr; ++n) dbT[n][r] = db[n];
+        dbRows[r] = dbRow.row(r);
       }
+      rows_to_lanes(R, dbRows, nBr, dbT);
       lanes_z(d, R, xRow, yPrev, zT);
-      if (out.dx) {
-        std::fill(dzT.begin(), dzT.end(), Lanes<T>{});
-        lanes_synapse_grads(d, p.src, p.w, zT, dbT, gwT.data(), dzT.data());
-      } else {
-        std::fill(dzT.begin() + d.dIn, dzT.end(), Lanes<T>{});
-        rec->run(dbT, dzT.data());
-        zTk[ks] = zT, dbTk[ks] = dbT;
-        if (ks == synSteps - 1 || t == 0) lanes_weight_grads<T>(ks + 1, d, p.src, zTk, dbTk, gwT.data());
-      }
-      for (int r = 0; r < R; ++r) {
-        if (out.dx) {  // null: the caller needs no dL/dx (x is data)
+      std::fill(dzT.begin() + (out.dx ? 0 : d.dIn), dzT.end(), Lanes<T>{});
+      synDz.run(dbT, dzT.data());
+      zTk[ks] = zT, dbTk[ks] = dbT;
+      if (ks == kSynSteps - 1 || t == 0) lanes_weight_grads<T>(ks + 1, d, p.src, zTk, dbTk, gwT.data());
+      if (out.dx)  // null: the caller needs no dL/dx (x is data)
+        for (int r = 0; r < R; ++r) {  // (element by element: 16-byte stores would stall stream_copy's 64-byte loads)
           T* dxr = dxRow.row(r);
           for (int k = 0; k < d.dIn; ++k) dxr[k] = dzT[k][r];
           stream_copy(out.dx + (static_cast<index_t>(b0 + r) * d.T + t) * d.dIn, static_cast<const T*>(dxr), d.dIn);
         }
-        T* dyc = dYc + static_cast<index_t>(b0 + r) * d.dY();
-        for (int k = 0; k < d.dY(); ++k) dyc[k] = dzT[d.dIn + k][r];
-      }
+      // ∂L/∂y_{t−1}, carried to step t−1
+      T* dyRows[kRowBlock];
+      for (int r = 0; r < R; ++r) dyRows[r] = dYc + static_cast<index_t>(b0 + r) * d.dY();
+      lanes_to_rows(R, dzT.data() + d.dIn, d.dY(), dyRows);
     }
   }
   stream_fence();
