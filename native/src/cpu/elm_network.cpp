@@ -32,8 +32,8 @@
 //             loaded and stored once for both. The MLP
 //             weight and bias gradients are deferred: each step keeps its ∂L/∂out and
 //             layer inputs (neuron-major: one neuron's samples are contiguous), and
-//             every kGradSteps = 2 steps ΔW_l += Σ ∂L/∂out ⊗ in runs
-//             over those 2·R samples with the gradient tile in registers
+//             every kGradSteps = 8 steps ΔW_l += Σ ∂L/∂out ⊗ in runs
+//             over those 8·R samples with the gradient tile in registers
 //             (simd::outer_many) instead of a read-modify-write of W's gradient per
 //             step. The next step's saved slices are prefetched during the neuron
 //             loop (the saved sequences are far larger than the caches). The
@@ -86,12 +86,14 @@ namespace {
 constexpr int kRowBlock = 4;  // (the lane vectors below are kRowBlock wide)
 int block_rows(int B) { return std::min(kRowBlock, std::max(1, (B + 1) / 2)); }
 int row_blocks(int B) { return (B + block_rows(B) - 1) / block_rows(B); }
-// Steps whose MLP weight gradients are taken together in the backward scan.
-// 1, 8 and 16 are slower (measured A/B: 1 costs about 4 % of the backward; 8 and 16
-// more — their sample buffers fall out of cache); 4 is no different (pnpm bench:pair,
-// 30 pairs: step B/A 1.004, 95 % interval 0.971–1.049; bit-identical).
-constexpr int kGradSteps = 2;
-// Steps whose synapse weight gradients are taken in one pass (without dx).
+// Steps whose MLP weight gradients are taken together in the backward scan (each
+// gradient tile loaded and stored once per kGradSteps·R samples). Measured with
+// pnpm bench:pair at N 64 (bit-identical): against 2, 4 took 0.954 of the backward
+// (0.941–0.988) and 8 took 0.959 (0.933–0.975, 50 pairs); 8 against 4 0.973, 16
+// against 8 0.989 (0.944–1.012). (Before the first layer's tile was transposed, 4
+// was no faster than 2 and 8 slower.)
+constexpr int kGradSteps = 8;
+// Steps whose synapse weight gradients are taken in one pass (4: no faster).
 constexpr int kSynSteps = 2;
 
 // Synapses (ELM_SPEC §4: b_t = κ_b ⊙ b_{t−1} + branch_sum(w ⊙ z_t[src])) on
