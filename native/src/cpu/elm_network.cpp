@@ -769,21 +769,20 @@ ELM_NO_MEMCPY_CALLS void backward_rows(const NetworkDims& d, const NetworkInputs
   T* dYc = out.dY0;
   VectorGrads<T> vg(d, pad);
   T* const gWy = vg.wY.data();
-  // km: scratch for ∂L/∂(κ_m ⊙ m_{t−1}); dm: ∂L/∂m_t; grad[l]: ∂L/∂ layer l's output
+  // dm: ∂L/∂m_t; gy: ∂L/∂y_t; grad[l]: ∂L/∂ layer l's output
   // (pre-activation); in[l]: layer l's input (h0 = [b_t ; κ_m ⊙ m_{t−1}] for l = 0,
   // act(pre) above; not kept for layer 1 under keepPost);
   // pre[l]: the saved pre-activations of layer l (l < lMlp), padded; dh0: ∂L/∂h0.
   // grad and in keep kGradSteps steps (rows kk·R + r): the MLP weight gradients are
   // taken once per kGradSteps steps over all their samples (simd::outer_many, the
   // gradient tile held in registers) instead of a read-modify-write per step.
-  RowBuf<T> km, dm, gy, dh0, pre[kMaxMlpLayers];
+  RowBuf<T> dm, gy, dh0, pre[kMaxMlpLayers];
   SampleBuf<T> grad[kMaxMlpLayers], in[kMaxMlpLayers];
   // keepPost: the saved hidden row is relu(pre), layer 1's input as it stands, read
   // from `saved` by the weight gradients (slotStep: the step of each slot of rows)
   const bool preDirect = pre_direct(d, pad), keepPost = keep_post(d, pad);
   int slotStep[kGradSteps] = {};
   const T* prePtr[kMaxMlpLayers][kRowBlock] = {};
-  km.init(R, d.N, d.dM);
   dm.init(R, d.N, d.dM);
   gy.init(R, d.N, d.dAxon);
   dh0.init(R, d.N, pad.in[0]);
@@ -827,64 +826,28 @@ ELM_NO_MEMCPY_CALLS void backward_rows(const NetworkDims& d, const NetworkInputs
       }
     }
     pf.plan(static_cast<index_t>(d.lMlp + 1) * d.N);  // one share per neuron and layer of the MLP backward
+    // step t's rows: y_t = W_y m_t + b_y gives ∂L/∂y_t (direct + through z_{t+1}) and ∂L/∂b_y
+    const T* mPrevR[kRowBlock];
+    const T* mNowR[kRowBlock];
+    const T* dltR[kRowBlock];
+    const T* bNowR[kRowBlock];
+    const T* dMcR[kRowBlock];
+    T* gR[kRowBlock];
+    T* dmR[kRowBlock];
     for (int r = 0; r < R; ++r) {
       const int b = b0 + r;
       const index_t row = static_cast<index_t>(b) * d.T + t;
       const index_t s0 = d.sample(b, t, 0);
-      const T* mPrev = t > 0 ? s.m + (s0 - d.stepStride()) * d.dM : (p.m0 ? p.m0 + static_cast<index_t>(b) * nM : nullptr);
-      const T* mNow = s.m + s0 * d.dM;
-      const T* dlt = s.deltaM + s0 * d.dM;
-      // y_t = W_y m_t + b_y: ∂L/∂y_t (direct + through z_{t+1}), ∂L/∂m_t
-      T* g = gy.row(r);
-      T* dmr = dm.row(r);
+      mPrevR[r] = t > 0 ? s.m + (s0 - d.stepStride()) * d.dM : (p.m0 ? p.m0 + static_cast<index_t>(b) * nM : nullptr);
+      mNowR[r] = s.m + s0 * d.dM;
+      dltR[r] = s.deltaM + s0 * d.dM;
+      bNowR[r] = s.b + s0 * d.dTree;
+      dMcR[r] = dMc + static_cast<index_t>(b) * nM;
+      dmR[r] = dm.row(r);
+      T* g = gR[r] = gy.row(r);
       for (int q = 0; q < d.dY(); ++q) {
         g[q] = dY[row * d.dY() + q] + dYc[static_cast<index_t>(b) * d.dY() + q];
         vg.bY[q] += g[q];
-      }
-      std::memcpy(dmr, dMc + static_cast<index_t>(b) * nM, sizeof(T) * nM);
-      // ∂L/∂W_y += g ⊗ m_t, ∂L/∂m_t += W_yᵀ g, axon q = i·dAxon + a of neuron i
-      for (int i = 0, q = 0; i < N; ++i) {
-        T* __restrict dmq = dmr + static_cast<index_t>(i) * dM;
-        const T* mq = mNow + static_cast<index_t>(i) * dM;
-        for (int a = 0; a < dAxon; ++a, ++q) {
-          T* __restrict gwy = gWy + static_cast<index_t>(q) * dM;
-          const T* wy = p.wY + static_cast<index_t>(q) * dM;
-          const T gq = g[q];
-          simd::slices<T>(dM, [&](int k, auto w) {
-            constexpr int B = decltype(w)::value;
-            simd::store<T, B>(gwy + k, simd::load<T, B>(gwy + k) + simd::splat<B>(gq) * simd::load<T, B>(mq + k));
-            simd::store<T, B>(dmq + k, simd::load<T, B>(dmq + k) + simd::splat<B>(gq) * simd::load<T, B>(wy + k));
-          });
-        }
-      }
-      // m_t = κ_m ⊙ m_{t−1} + gain ⊙ Δm,  Δm = ctanh(out)
-      add_prod(vg.gain.data(), dmr, dlt, nM);
-      // ∂L/∂out = ∂L/∂m_t ⊙ gain ⊙ ctanh′ (elm::ctanh_grad_from_output, the same operations)
-      const T kScale = ctanh_scale<T>(), kScaleSlope = ctanh_scale<T>() * ctanh_slope<T>();
-      for (int i = 0; i < d.N; ++i) {
-        T* __restrict go = grad[d.lMlp].at(base + r, i);
-        const T* __restrict dmi = dmr + static_cast<index_t>(i) * d.dM;
-        const T* __restrict gi = p.gain + static_cast<index_t>(i) * d.dM;
-        const T* __restrict di = dlt + static_cast<index_t>(i) * d.dM;
-        simd::slices<T>(d.dM, [&](int k, auto w) {
-          constexpr int B = decltype(w)::value;
-          const auto t = simd::load<T, B>(di + k) / simd::splat<B>(kScale);
-          simd::store<T, B>(go + k, simd::load<T, B>(dmi + k) * simd::load<T, B>(gi + k) *
-                                        (simd::splat<B>(kScaleSlope) * (simd::splat<B>(T(1)) - t * t)));
-        });
-      }
-      // the MLP inputs of step t: h0 = [b_t ; κ_m ⊙ m_{t−1}], act(pre) of the hidden layers
-      for (int i = 0; i < d.N; ++i) {
-        T* __restrict h0 = in[0].at(base + r, i);
-        copy_n(h0, s.b + (s0 + i) * d.dTree, d.dTree);
-        T* __restrict km0 = h0 + d.dTree;
-        const index_t off = static_cast<index_t>(i) * d.dM;
-        if (mPrev)
-          simd::slices<T>(d.dM, [&](int k, auto w) {
-            constexpr int B = decltype(w)::value;
-            simd::store<T, B>(km0 + k, simd::load<T, B>(p.kappaM + off + k) * simd::load<T, B>(mPrev + off + k));
-          });
-        else for (int j = 0; j < d.dM; ++j) km0[j] = T(0);
       }
       for (int l = 0; l < d.lMlp; ++l) {
         // one hidden layer of a SIMD-width multiple: the saved row is already [N][pad] (no copy)
@@ -897,6 +860,50 @@ ELM_NO_MEMCPY_CALLS void backward_rows(const NetworkDims& d, const NetworkInputs
         if (!keepPost)
           for (int i = 0; i < d.N; ++i)
             activate_rows(d.act, in[l + 1].at(base + r, i), prePtr[l][r] + static_cast<index_t>(i) * pad.out[l], pad.out[l]);
+      }
+    }
+    // Per neuron, its rows side by side (each sum below still adds the rows in order):
+    //   ∂L/∂m_t = carry + W_yᵀ g, ∂L/∂W_y += g ⊗ m_t (axon q = i·dAxon + a);
+    //   m_t = κ_m ⊙ m_{t−1} + gain ⊙ Δm: ∂L/∂gain += ∂L/∂m_t ⊙ Δm;
+    //   Δm = ctanh(out): ∂L/∂out = ∂L/∂m_t ⊙ gain ⊙ ctanh′ (elm::ctanh_grad_from_output's operations);
+    //   the MLP's input h0 = [b_t ; κ_m ⊙ m_{t−1}].
+    const T kScale = ctanh_scale<T>(), kScaleSlope = ctanh_scale<T>() * ctanh_slope<T>();
+    for (int i = 0; i < N; ++i) {
+      const index_t off = static_cast<index_t>(i) * dM;
+      T* __restrict gGain = vg.gain.data() + off;
+      const T* gainI = p.gain + off;
+      simd::slices<T>(dM, [&](int k, auto w) {
+        constexpr int B = decltype(w)::value;
+        auto gainAcc = simd::load<T, B>(gGain + k);
+        const auto gain = simd::load<T, B>(gainI + k);
+        for (int r = 0; r < R; ++r) {
+          auto dmv = simd::load<T, B>(dMcR[r] + off + k);
+          const auto mv = simd::load<T, B>(mNowR[r] + off + k);
+          for (int a = 0, q = i * dAxon; a < dAxon; ++a, ++q) {
+            T* __restrict gwy = gWy + static_cast<index_t>(q) * dM + k;
+            const auto gq = simd::splat<B>(gR[r][q]);
+            simd::store<T, B>(gwy, simd::load<T, B>(gwy) + gq * mv);
+            dmv = dmv + gq * simd::load<T, B>(p.wY + static_cast<index_t>(q) * dM + k);
+          }
+          simd::store<T, B>(dmR[r] + off + k, dmv);
+          const auto dl = simd::load<T, B>(dltR[r] + off + k);
+          gainAcc = gainAcc + dmv * dl;
+          const auto tt = dl / simd::splat<B>(kScale);
+          simd::store<T, B>(grad[d.lMlp].at(base + r, i) + k,
+                            dmv * gain * (simd::splat<B>(kScaleSlope) * (simd::splat<B>(T(1)) - tt * tt)));
+        }
+        simd::store<T, B>(gGain + k, gainAcc);
+      });
+      for (int r = 0; r < R; ++r) {
+        T* __restrict h0 = in[0].at(base + r, i);
+        copy_n(h0, bNowR[r] + static_cast<index_t>(i) * d.dTree, d.dTree);
+        T* __restrict km0 = h0 + d.dTree;
+        if (mPrevR[r])
+          simd::slices<T>(dM, [&](int k, auto w) {
+            constexpr int B = decltype(w)::value;
+            simd::store<T, B>(km0 + k, simd::load<T, B>(p.kappaM + off + k) * simd::load<T, B>(mPrevR[r] + off + k));
+          });
+        else for (int j = 0; j < dM; ++j) km0[j] = T(0);
       }
     }
     // MLP backward, layer lMlp … 0
@@ -934,37 +941,44 @@ ELM_NO_MEMCPY_CALLS void backward_rows(const NetworkDims& d, const NetworkInputs
         }
       }
     }
-    // ∂L/∂[b_t ; κ_m ⊙ m_{t−1}] → ∂L/∂m_{t−1}, ∂L/∂b_t, κ gradients
+    // ∂L/∂[b_t ; κ_m ⊙ m_{t−1}] → ∂L/∂m_{t−1}, ∂L/∂b_t, κ gradients, per neuron with its
+    // rows side by side (each sum adds the rows in order): gmk = ∂L/∂(κ_m ⊙ m_{t−1})
+    // feeds the MLP input and m_t; db = ∂L/∂b_t (total), kept for the synapses
+    const T* bPrevR[kRowBlock];
+    T* dBcR[kRowBlock];
+    T* dbR[kRowBlock];
     for (int r = 0; r < R; ++r) {
       const int b = b0 + r;
       const index_t s0 = d.sample(b, t, 0);
-      const T* mPrev = t > 0 ? s.m + (s0 - d.stepStride()) * d.dM : (p.m0 ? p.m0 + static_cast<index_t>(b) * nM : nullptr);
-      const T* bPrev = t > 0 ? s.b + (s0 - d.stepStride()) * d.dTree : (p.b0 ? p.b0 + static_cast<index_t>(b) * nBr : nullptr);
-      const T* dmr = dm.row(r);
-      T* dMcr = dMc + static_cast<index_t>(b) * nM;
-      T* dBcr = dBc + static_cast<index_t>(b) * nBr;
-      T* dbNow = dbRow.row(r);
-      // gmk = ∂L/∂(κ_m ⊙ m_{t−1}): it feeds the MLP input and m_t; db = ∂L/∂b_t (total)
-      T* __restrict gmk = km.row(r);
-      for (int i = 0; i < d.N; ++i) {
-        const T* __restrict dh = dh0.at(r, i);
-        T* __restrict gi = gmk + static_cast<index_t>(i) * d.dM;
-        const T* __restrict dmi = dmr + static_cast<index_t>(i) * d.dM;
-        simd::slices<T>(d.dM, [&](int k, auto w) {
-          constexpr int B = decltype(w)::value;
-          simd::store<T, B>(gi + k, simd::load<T, B>(dh + d.dTree + k) + simd::load<T, B>(dmi + k));
-        });
-        T* __restrict dbi = dbNow + static_cast<index_t>(i) * d.dTree;
-        const T* __restrict dbc = dBcr + static_cast<index_t>(i) * d.dTree;
-        simd::slices<T>(d.dTree, [&](int k, auto w) {
-          constexpr int B = decltype(w)::value;
-          simd::store<T, B>(dbi + k, simd::load<T, B>(dh + k) + simd::load<T, B>(dbc + k));
-        });
-      }
-      if (mPrev) add_prod(vg.kappaM.data(), gmk, mPrev, nM);
-      for (int n = 0; n < nM; ++n) dMcr[n] = gmk[n] * p.kappaM[n];
-      if (bPrev) add_prod(vg.kappaB.data(), static_cast<const T*>(dbNow), bPrev, nBr);
-      for (int n = 0; n < nBr; ++n) dBcr[n] = dbNow[n] * p.kappaB[n];
+      bPrevR[r] = t > 0 ? s.b + (s0 - d.stepStride()) * d.dTree : (p.b0 ? p.b0 + static_cast<index_t>(b) * nBr : nullptr);
+      dBcR[r] = dBc + static_cast<index_t>(b) * nBr;
+      dbR[r] = dbRow.row(r);
+    }
+    for (int i = 0; i < N; ++i) {
+      const index_t offM = static_cast<index_t>(i) * dM, offB = static_cast<index_t>(i) * d.dTree;
+      simd::slices<T>(dM, [&](int k, auto w) {
+        constexpr int B = decltype(w)::value;
+        auto acc = simd::load<T, B>(vg.kappaM.data() + offM + k);
+        const auto kappa = simd::load<T, B>(p.kappaM + offM + k);
+        for (int r = 0; r < R; ++r) {
+          const auto gmk = simd::load<T, B>(dh0.at(r, i) + d.dTree + k) + simd::load<T, B>(dmR[r] + offM + k);
+          if (mPrevR[r]) acc = acc + gmk * simd::load<T, B>(mPrevR[r] + offM + k);
+          simd::store<T, B>(dMc + static_cast<index_t>(b0 + r) * nM + offM + k, gmk * kappa);
+        }
+        simd::store<T, B>(vg.kappaM.data() + offM + k, acc);
+      });
+      simd::slices<T>(d.dTree, [&](int k, auto w) {
+        constexpr int B = decltype(w)::value;
+        auto acc = simd::load<T, B>(vg.kappaB.data() + offB + k);
+        const auto kappa = simd::load<T, B>(p.kappaB + offB + k);
+        for (int r = 0; r < R; ++r) {
+          const auto db = simd::load<T, B>(dh0.at(r, i) + k) + simd::load<T, B>(dBcR[r] + offB + k);
+          simd::store<T, B>(dbR[r] + offB + k, db);
+          if (bPrevR[r]) acc = acc + db * simd::load<T, B>(bPrevR[r] + offB + k);
+          simd::store<T, B>(dBcR[r] + offB + k, db * kappa);
+        }
+        simd::store<T, B>(vg.kappaB.data() + offB + k, acc);
+      });
     }
     // synapses: ∂L/∂w, and ∂L/∂z_t = [dx_t ; ∂L/∂y_{t−1}] (the latter read by step t−1)
     {
