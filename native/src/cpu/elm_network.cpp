@@ -634,6 +634,9 @@ ELM_NO_MEMCPY_CALLS void forward_rows(const NetworkDims& d, const NetworkInputs<
   const T* yPrev[kRowBlock];
   const T* xRow[kRowBlock];
   const T* bPrevs[kRowBlock];
+  // cache lines of one step's m_t (or Δm) for the R rows, and their share per neuron
+  const index_t mLines = (static_cast<index_t>(R) * nM * static_cast<index_t>(sizeof(T)) + 63) / 64;
+  const index_t mLinesPerNeuron = (mLines + d.N - 1) / d.N;
   for (int t = 0; t < d.T; ++t) {
     {  // step t's rows of the saved sequences, written in place (and read back as step t+1's m_{t−1}, b_{t−1})
       const index_t s0 = d.sample(b0, t, 0);
@@ -688,6 +691,19 @@ ELM_NO_MEMCPY_CALLS void forward_rows(const NetworkDims& d, const NetworkInputs<
         } else {
           for (int r = 0; r < R; ++r) a[r] = keepPost ? preRow.at(r, i) : act[l - 1].at(r, i);
           simd::product(R, nIn, W, ld, a, acc, bias);
+        }
+        if (l == 0) {
+          // this step's m_t and Δm lines in `saved`, fetched for writing a few per neuron
+          // while the first layer runs: the stores at the end of the step then find
+          // them in cache instead of each waiting for its line (forward 0.969 and 0.980,
+          // bench:pair, 60 pairs each)
+          const char* pm = reinterpret_cast<const char*>(mRow.row(0));
+          const char* pd = reinterpret_cast<const char*>(dltRow.row(0));
+          const index_t q1 = std::min(mLines, static_cast<index_t>(i + 1) * mLinesPerNeuron);
+          for (index_t q = static_cast<index_t>(i) * mLinesPerNeuron; q < q1; ++q) {
+            __builtin_prefetch(pm + q * 64, 1);
+            __builtin_prefetch(pd + q * 64, 1);
+          }
         }
       }
       if (l < d.lMlp) {
