@@ -22,8 +22,9 @@
 //             draining in a burst.) With relu and one hidden layer the saved hidden row is
 //             relu(pre) instead (keep_post): the backward reads it as layer 1's input,
 //             and relu′(pre) = [relu(pre) > 0].
-//   backward  the same in reverse: whole-row loops for ∂L/∂y_t, ∂L/∂m_t, ∂L/∂Δm, the
-//             κ terms; per neuron the products ∂L/∂in = W_lᵀ ∂L/∂out (weights packed
+//   backward  the same in reverse: ∂L/∂y_t per row; per neuron, its R rows side by
+//             side, ∂L/∂m_t, ∂L/∂W_y, ∂L/∂Δm and (after the products) the κ terms and
+//             carries, with the sums over rows in registers; per neuron the products ∂L/∂in = W_lᵀ ∂L/∂out (weights packed
 //             [out, in], the first layer's rows padded to half vectors only;
 //             accumulators started from zero, act′ applied per neuron); the synapses
 //             as lanes: ∂L/∂z_t = [dx_t ; ∂L/∂y_{t−1}] every step, source by source in
@@ -222,7 +223,7 @@ class SynapseDz {
     std::vector<std::vector<std::int32_t>> bySrc(static_cast<size_t>(nSrc));  // synapses q, ascending
     for (std::int32_t q = 0; q < nSyn; ++q)
       if (src[q] >= first) bySrc[static_cast<size_t>(src[q] - first)].push_back(q);
-    std::vector<std::int32_t> order;  // the sources with recurrent synapses, longest lists first
+    std::vector<std::int32_t> order;  // the sources taken that have synapses, longest lists first
     for (int j = 0; j < nSrc; ++j)
       if (!bySrc[static_cast<size_t>(j)].empty()) order.push_back(j);
     std::stable_sort(order.begin(), order.end(), [&](std::int32_t a, std::int32_t b) {
@@ -626,7 +627,6 @@ ELM_NO_MEMCPY_CALLS void forward_rows(const NetworkDims& d, const NetworkInputs<
   ScratchVec<Lanes<T>> zT(static_cast<size_t>(d.dZ())), uT(static_cast<size_t>(nBr));
   for (int l = 0; l <= d.lMlp; ++l) act[l].init(R, d.N, pad.out[l]);
   if (act[d.lMlp].width != d.dM) outRow.init(R, d.N, d.dM);
-
   const T* a[kRowBlock];
   const T* a2[kRowBlock];
   T* acc[kRowBlock];
