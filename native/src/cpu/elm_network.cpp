@@ -482,21 +482,6 @@ inline void stream_fence() {
 #endif
 }
 
-// Elementwise kernels on non-overlapping arrays (restrict: vectorised without
-// run-time overlap checks).
-template <class T>
-inline void add_scaled(T* __restrict y, const T* __restrict x, T a, int n) {  // y += a·x
-  for (int q = 0; q < n; ++q) y[q] += a * x[q];
-}
-template <class T>
-inline void add_prod(T* __restrict y, const T* __restrict a, const T* __restrict b, int n) {  // y += a ⊙ b
-  for (int q = 0; q < n; ++q) y[q] += a[q] * b[q];
-}
-template <class T>
-inline void add_to(T* __restrict y, const T* __restrict x, int n) {  // y += x
-  for (int q = 0; q < n; ++q) y[q] += x[q];
-}
-
 // y = ctanh(x) (elm/activations.h) over a row. On AVX-512 builds the loop is
 // vectorised 16 wide (libmvec's 512-bit tanhf): GCC's default preference for 256-bit
 // vectors on these parts would call the 8-wide variant twice as often.
