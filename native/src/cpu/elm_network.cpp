@@ -833,9 +833,12 @@ ELM_NO_MEMCPY_CALLS void backward_rows(const NetworkDims& d, const NetworkInputs
     const T* mNowR[kRowBlock];
     const T* dltR[kRowBlock];
     const T* bNowR[kRowBlock];
-    const T* dMcR[kRowBlock];
+    const T* bPrevR[kRowBlock];
+    T* dMcR[kRowBlock];  // the carries ∂L/∂m_t, ∂L/∂b_t in, ∂L/∂m_{t−1}, ∂L/∂b_{t−1} out
+    T* dBcR[kRowBlock];
     T* gR[kRowBlock];
     T* dmR[kRowBlock];
+    T* dbR[kRowBlock];
     for (int r = 0; r < R; ++r) {
       const int b = b0 + r;
       const index_t row = static_cast<index_t>(b) * d.T + t;
@@ -844,8 +847,11 @@ ELM_NO_MEMCPY_CALLS void backward_rows(const NetworkDims& d, const NetworkInputs
       mNowR[r] = s.m + s0 * d.dM;
       dltR[r] = s.deltaM + s0 * d.dM;
       bNowR[r] = s.b + s0 * d.dTree;
+      bPrevR[r] = t > 0 ? s.b + (s0 - d.stepStride()) * d.dTree : (p.b0 ? p.b0 + static_cast<index_t>(b) * nBr : nullptr);
       dMcR[r] = dMc + static_cast<index_t>(b) * nM;
+      dBcR[r] = dBc + static_cast<index_t>(b) * nBr;
       dmR[r] = dm.row(r);
+      dbR[r] = dbRow.row(r);
       T* g = gR[r] = gy.row(r);
       for (int q = 0; q < d.dY(); ++q) {
         g[q] = dY[row * d.dY() + q] + dYc[static_cast<index_t>(b) * d.dY() + q];
@@ -946,16 +952,6 @@ ELM_NO_MEMCPY_CALLS void backward_rows(const NetworkDims& d, const NetworkInputs
     // ∂L/∂[b_t ; κ_m ⊙ m_{t−1}] → ∂L/∂m_{t−1}, ∂L/∂b_t, κ gradients, per neuron with its
     // rows side by side (each sum adds the rows in order): gmk = ∂L/∂(κ_m ⊙ m_{t−1})
     // feeds the MLP input and m_t; db = ∂L/∂b_t (total), kept for the synapses
-    const T* bPrevR[kRowBlock];
-    T* dBcR[kRowBlock];
-    T* dbR[kRowBlock];
-    for (int r = 0; r < R; ++r) {
-      const int b = b0 + r;
-      const index_t s0 = d.sample(b, t, 0);
-      bPrevR[r] = t > 0 ? s.b + (s0 - d.stepStride()) * d.dTree : (p.b0 ? p.b0 + static_cast<index_t>(b) * nBr : nullptr);
-      dBcR[r] = dBc + static_cast<index_t>(b) * nBr;
-      dbR[r] = dbRow.row(r);
-    }
     for (int i = 0; i < N; ++i) {
       const index_t offM = static_cast<index_t>(i) * dM, offB = static_cast<index_t>(i) * d.dTree;
       simd::slices<T>(dM, [&](int k, auto w) {
@@ -965,7 +961,7 @@ ELM_NO_MEMCPY_CALLS void backward_rows(const NetworkDims& d, const NetworkInputs
         for (int r = 0; r < R; ++r) {
           const auto gmk = simd::load<T, B>(dh0.at(r, i) + d.dTree + k) + simd::load<T, B>(dmR[r] + offM + k);
           if (mPrevR[r]) acc = acc + gmk * simd::load<T, B>(mPrevR[r] + offM + k);
-          simd::store<T, B>(dMc + static_cast<index_t>(b0 + r) * nM + offM + k, gmk * kappa);
+          simd::store<T, B>(dMcR[r] + offM + k, gmk * kappa);
         }
         simd::store<T, B>(vg.kappaM.data() + offM + k, acc);
       });
@@ -989,13 +985,11 @@ ELM_NO_MEMCPY_CALLS void backward_rows(const NetworkDims& d, const NetworkInputs
       const int ks = (d.T - 1 - t) % kSynSteps;  // this step's z_t, ∂L/∂b_t in zTs, dbTs
       Lanes<T>* zT = zTs.data() + static_cast<index_t>(ks) * d.dZ();
       Lanes<T>* dbT = dbTs.data() + static_cast<index_t>(ks) * (nBr + 1);  // (dbT[nBr] stays zero: SynapseDz)
-      const T* dbRows[kRowBlock];
       for (int r = 0; r < R; ++r) {
         xRow[r] = p.x + (static_cast<index_t>(b0 + r) * d.T + t) * d.dIn;
         yPrev[r] = y_prev(d, p, s.y, b0 + r, t);
-        dbRows[r] = dbRow.row(r);
       }
-      rows_to_lanes(R, dbRows, nBr, dbT);
+      rows_to_lanes<T>(R, dbR, nBr, dbT);
       lanes_z(d, R, xRow, yPrev, zT);
       std::fill(dzT.begin() + (out.dx ? 0 : d.dIn), dzT.end(), Lanes<T>{});
       synDz.run(dbT, dzT.data());
