@@ -30,6 +30,7 @@ import { elmNeuronBackward, elmNeuronForward } from "../packages/elm-model/src/k
 import { elmNetworkBackward, elmNetworkForward, type ElmNetworkShape } from "../packages/elm-model/src/kernels/network.js";
 import { networkBenchDY, networkBenchInputs, shdNetwork, sweepNetworks } from "./elm_network.bench.js";
 import { benchDM, benchInputs, shdAddingBranchElm } from "./elm_step.bench.js";
+import { machineLine } from "./util.js";
 
 // network: the elm_network bench's N 64; network-16 / network-256: its sweep's fewer, larger
 // or more, smaller neurons; neuron: the elm_step bench's Branch-ELM
@@ -179,6 +180,7 @@ export function runPair(o: PairOptions): { parts: PairPart[]; identical: boolean
     const { label, step } = kernelStep(o.kernel, o.inputGrad);
     const use = (v: number) => Object.assign(cpu, addons[v]);
     log(`${label}, float32, ${cpu.numThreads()} threads, ${o.inputGrad ? "with" : "without"} dL/dx`);
+    log(machineLine());
     log(`A = ${resolve(o.a)}\nB = ${resolve(o.b)}\n`);
     // warm-up: two steps of each (page faults, pools, the CPU's clocks)
     for (const v of [0, 1, 0, 1]) {

@@ -1,4 +1,27 @@
+import { readFileSync } from "node:fs";
+import { cpus } from "node:os";
 import { collectGarbage } from "@elm/native";
+
+/**
+ * The machine in one line, for the head of a benchmark report: ratios to the GEMM
+ * floor depend on the CPU generation (on a part with full-width 512-bit FMA units
+ * the GEMM gains more than the kernels' work that is not products), so recorded
+ * numbers say which CPU gave them. The model name alone does not tell them apart in
+ * a VM ("AMD EPYC"): on Linux the x86 family, model and stepping are read too.
+ */
+export function machineLine(): string {
+  const list = cpus();
+  let id = "";
+  try {
+    const info = readFileSync("/proc/cpuinfo", "utf8");
+    const field = (name: string) => new RegExp(`^${name}\\s*:\\s*(.+)$`, "m").exec(info)?.[1]?.trim();
+    const family = field("cpu family"), model = field("model"), stepping = field("stepping");
+    if (family !== undefined && model !== undefined) id = ` (family ${family}, model ${model}${stepping !== undefined ? `, stepping ${stepping}` : ""})`;
+  } catch {
+    // not Linux, or /proc not readable: the model name only
+  }
+  return `machine: ${list[0]?.model.trim() ?? "unknown CPU"}${id}, ${list.length} logical CPUs, ${process.platform}/${process.arch}, Node ${process.version}`;
+}
 
 // Shared timing helper: median of `reps` runs after `warmup` runs, in ms.
 export function timeIt(fn: () => void, reps = 5, warmup = 1): number {

@@ -29,6 +29,7 @@ describe("bench:pair", () => {
       expect(p.medianA).toBeGreaterThan(0);
     }
     expect(lines.some((l) => l.startsWith("| step |"))).toBe(true);
+    expect(lines.some((l) => /^machine: .+, \d+ logical CPUs, /.test(l))).toBe(true);
     expect(cpu.elmNetworkForward).toBe(forward);
   });
 
