@@ -30,7 +30,7 @@ function codeBlocks(markdown: string): string[] {
 }
 
 type Plan =
-  | { run: true; prelude?: string; prints: (string | RegExp)[] }
+  | { run: true; prelude?: string; after?: string; prints: (string | RegExp)[] }
   | { run: false; why: string };
 
 /** For every README, one entry per block, in order. */
@@ -53,7 +53,19 @@ const plans: Record<string, Plan[]> = {
   ],
   "packages/trainer/README.md": [
     { run: false, why: "a fragment: trainSet, validSet, testSet and myModel are the reader's own" },
-    { run: false, why: "a fragment: model and loss are the reader's own" },
+    {
+      // model and loss are the reader's own: a small Branch-ELM and a sum of squares here
+      run: true,
+      prelude: [
+        'import { Rng, randNormal, sum, mul } from "@elm/core";',
+        'import { BranchElm } from "@elm/model";',
+        'const model = new BranchElm({ num_input: 6, num_output: 2, num_memory: 4, num_branch: 3, num_synapse_per_branch: 2 }, { device: "cpu", seed: 0 });',
+        'const out = model.forward(randNormal([2, 5, 6], new Rng(1), 0, 1, { device: "cpu" }));',
+        "const loss = sum(mul(out, out));",
+      ].join("\n"),
+      after: "console.log(saved.kind, saved.step, Object.keys(saved.buffers).length > 0);",
+      prints: ["adamax 1 true"],
+    },
   ],
 };
 
@@ -85,7 +97,7 @@ describe("README examples", () => {
       if (!p.run) return;
       it(`${readme} block ${k + 1} runs and prints what its comments say`, () => {
         const name = `${readme.replace(/[^a-z]+/gi, "_")}_${k + 1}.mts`;
-        const { status, out } = runBlock(name, `${p.prelude ?? ""}\n${blocks[k]}`);
+        const { status, out } = runBlock(name, `${p.prelude ?? ""}\n${blocks[k]}\n${p.after ?? ""}`);
         expect(status, out).toBe(0);
         for (const want of p.prints) {
           if (typeof want === "string") expect(out).toContain(want);

@@ -107,6 +107,19 @@ describe("optimizers match PyTorch formulas", () => {
     expect(() => new Adam(named(p), { lr: -1 })).toThrow(/learning rate/);
     expect(() => new Sgd(named(p), { nesterov: true })).toThrow(/nesterov/);
   });
+  it("takes parameters as { name, param } entries, [name, param] pairs (Module.namedParameters()) or a Map, alike", () => {
+    const want = run((p) => new Adamax(named(p), { lr: 5e-3 }));
+    close(run((p) => new Adamax([["w", p]], { lr: 5e-3 })), want, 0);
+    close(run((p) => new Adamax(new Map([["w", p]]), { lr: 5e-3 })), want, 0);
+    expect(new Sgd([["a", param([1])], ["b", param([2])]], { lr: 0.1 }).params.map((e) => e.name)).toEqual(["a", "b"]);
+  });
+  it("refuses parameter lists it cannot read, naming the entry", () => {
+    const p = param([1]);
+    expect(() => new Adam(null as never, { lr: 1e-3 })).toThrow(/parameters must be a list .* got null/);
+    expect(() => new Adam([["w", p, "extra"]] as never, { lr: 1e-3 })).toThrow(/entry 0 must be .* an array of length 3/);
+    expect(() => new Adam([{ name: "w", param: p }, 3] as never, { lr: 1e-3 })).toThrow(/entry 1 must be .* got number/);
+    expect(() => new Adam([["w", { data: [1, 2] }]] as never, { lr: 1e-3 })).toThrow(/parameter 'w' \(entry 0\) has no typed-array data/);
+  });
   it("zeroGrad sets grads to null; parameters without grad are skipped", () => {
     const p = param(P0);
     const opt = new Sgd(named(p), { lr: 1 });

@@ -25,6 +25,24 @@ export interface OptimizerState {
   buffers: Record<string, Float64Array>;
 }
 
+/**
+ * The parameters as { name, param } entries, from either form: a list of them, or
+ * [name, param] pairs (a Map, or the array Module.namedParameters() returns).
+ */
+function namedParamList(params: NamedParam[] | Iterable<[string, ParamLike]>): NamedParam[] {
+  if (params === null || typeof params !== "object" || typeof (params as Iterable<unknown>)[Symbol.iterator] !== "function")
+    throw new TypeError(`optimizer: parameters must be a list of { name, param } or of [name, param] pairs (e.g. model.namedParameters()), got ${params === null ? "null" : typeof params}`);
+  return [...(params as Iterable<unknown>)].map((e, k) => {
+    if (Array.isArray(e) && e.length === 2 && typeof e[0] === "string") return { name: e[0], param: e[1] as ParamLike };
+    if (e !== null && typeof e === "object" && typeof (e as NamedParam).name === "string" && "param" in e) return e as NamedParam;
+    throw new TypeError(`optimizer: parameter entry ${k} must be { name, param } or a [name, param] pair, got ${Array.isArray(e) ? `an array of length ${e.length}` : e === null ? "null" : typeof e}`);
+  }).map(({ name, param }, k) => {
+    if (param === null || typeof param !== "object" || !ArrayBuffer.isView((param as ParamLike).data))
+      throw new TypeError(`optimizer: parameter '${name}' (entry ${k}) has no typed-array data; expected a Tensor`);
+    return { name, param };
+  });
+}
+
 export abstract class Optimizer {
   /** The learning rate used by the next `step()`; the schedule writes it. */
   lr: number;
@@ -35,9 +53,7 @@ export abstract class Optimizer {
   abstract readonly kind: string;
 
   constructor(params: NamedParam[] | Iterable<[string, ParamLike]>, lr: number) {
-    const list: NamedParam[] = Array.isArray(params)
-      ? (params as NamedParam[])
-      : [...(params as Iterable<[string, ParamLike]>)].map(([name, param]) => ({ name, param }));
+    const list = namedParamList(params);
     if (!(Number.isFinite(lr) && lr >= 0)) throw new RangeError(`learning rate must be a finite number ≥ 0, got ${lr}`);
     const seen = new Set<string>();
     for (const { name, param } of list) {
