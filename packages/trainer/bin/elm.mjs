@@ -16,7 +16,16 @@ if (existsSync(built)) {
   await import(built);
 } else {
   const src = join(here, "..", "src", "bin", "elm.ts");
-  const child = spawn(process.execPath, ["--conditions=@elm/source", "--import", "tsx", src, ...process.argv.slice(2)], {
+  // tsx resolved from here (the workspace's node_modules), not from the working
+  // directory, where `--import tsx` would look: `elm` runs from any folder
+  let tsx;
+  try {
+    tsx = import.meta.resolve("tsx");
+  } catch {
+    process.stderr.write(`elm: there is no built CLI (${built}) and tsx, which runs it from its TypeScript sources, is not installed; run \`pnpm install\` in the workspace, or \`pnpm build\`\n`);
+    process.exit(1);
+  }
+  const child = spawn(process.execPath, ["--conditions=@elm/source", "--import", tsx, src, ...process.argv.slice(2)], {
     stdio: "inherit",
     detached: process.platform !== "win32",
   });
