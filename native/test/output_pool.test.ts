@@ -59,11 +59,16 @@ describe("allocOutput", () => {
   });
 
   it("refuses sizes that are not whole positive byte counts, naming the value", () => {
-    expect(() => cpu.allocOutput(0)).toThrow(/allocOutput: argument 'byteLength' must be an integer ≥ 1, got 0/);
-    expect(() => cpu.allocOutput(1.5)).toThrow(/'byteLength' must be an integer ≥ 1, got 1\.5/);
+    // the value as JavaScript writes it (not C's -1.000000)
+    expect(() => cpu.allocOutput(0)).toThrow(/allocOutput: argument 'byteLength' must be an integer ≥ 1, got 0$/);
+    expect(() => cpu.allocOutput(1.5)).toThrow(/'byteLength' must be an integer ≥ 1, got 1\.5$/);
+    expect(() => cpu.allocOutput(1e-9)).toThrow(/'byteLength' must be an integer ≥ 1, got 1e-9$/);
+    expect(() => cpu.allocOutput(-2.5e300)).toThrow(/'byteLength' must be an integer ≥ 1, got -2\.5e\+300$/);
+    expect(() => cpu.allocOutput(0.1)).toThrow(/'byteLength' must be an integer ≥ 1, got 0\.1$/);
+    expect(() => cpu.allocOutput(NaN)).toThrow(/'byteLength' must be an integer ≥ 1, got NaN$/);
     expect(() => cpu.allocOutput(2 ** 47)).toThrow(/'byteLength' must be at most 2\^46, got 140737488355328/);
     expect(() => cpu.allocOutput("8" as unknown as number)).toThrow(/allocOutput/);
-    expect(() => cpu.setOutputPoolLimit(-1)).toThrow(/setOutputPoolLimit: argument 'bytes' must be an integer ≥ 0, got -1/);
+    expect(() => cpu.setOutputPoolLimit(-1)).toThrow(/setOutputPoolLimit: argument 'bytes' must be an integer ≥ 0, got -1$/);
   });
 
   it("takes its limit from ELM_OUTPUT_POOL_MB (whole MiB; anything else: the default 1024)", () => {

@@ -4,16 +4,43 @@
 #pragma once
 #include <napi.h>
 
+#include <cmath>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <type_traits>
 
 namespace elm::binding {
 
+// A number as JavaScript prints it (-1, 0.5, 1e+300, NaN), for error messages:
+// std::to_string gives -1.000000, and 0.000000 for 1e-9.
+inline std::string js_number(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";
+  if (v == std::floor(v) && std::fabs(v) < 1e21) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.0f", v);
+    return buf;
+  }
+  char buf[40];
+  for (int prec = 1; prec <= 17; ++prec) {  // the shortest form that reads back as v
+    std::snprintf(buf, sizeof buf, "%.*g", prec, v);
+    if (std::strtod(buf, nullptr) == v) break;
+  }
+  std::string out = buf;  // exponent as JavaScript writes it: 1e-9, not 1e-09
+  const std::size_t e = out.find('e');
+  if (e != std::string::npos) {
+    std::size_t d = e + 2;
+    while (d + 1 < out.size() && out[d] == '0') out.erase(d, 1);
+  }
+  return out;
+}
+
 inline std::string describe(const Napi::Value& v) {
   if (v.IsUndefined()) return "undefined";
   if (v.IsNull()) return "null";
-  if (v.IsNumber()) return "number " + std::to_string(v.As<Napi::Number>().DoubleValue());
+  if (v.IsNumber()) return "number " + js_number(v.As<Napi::Number>().DoubleValue());
   if (v.IsBoolean()) return "boolean";
   if (v.IsString()) return "string";
   if (v.IsTypedArray()) {
@@ -93,7 +120,7 @@ inline std::int64_t int_arg(const Napi::CallbackInfo& info, size_t i, const char
   double v = number_arg(info, i, fn, name);
   if (v != static_cast<double>(static_cast<std::int64_t>(v)) || v < static_cast<double>(min_value)) {
     range_error(info.Env(), fn, std::string("argument '") + name + "' must be an integer ≥ " +
-                                    std::to_string(min_value) + ", got " + std::to_string(v));
+                                    std::to_string(min_value) + ", got " + js_number(v));
   }
   return static_cast<std::int64_t>(v);
 }

@@ -27,7 +27,7 @@ inline std::vector<std::int64_t> int_list_arg(const Napi::CallbackInfo& info, si
     if (!(std::floor(v) == v) || v < double(min_value) || v > 9.007199254740992e15) {
       range_error(info.Env(), fn, std::string("argument '") + name + "'[" + std::to_string(j) +
                                       "] must be an integer ≥ " + std::to_string(min_value) + ", got " +
-                                      std::to_string(v));
+                                      js_number(v));
     }
     out[static_cast<std::size_t>(j)] = static_cast<std::int64_t>(v);
   }

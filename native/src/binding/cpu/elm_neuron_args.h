@@ -37,7 +37,7 @@ inline int int_field(Napi::Env env, const Napi::Object& o, const char* fn, const
   if (!v.IsNumber()) type_error(env, fn, "'" + name + "' must be a number, got " + describe(v));
   const double x = v.As<Napi::Number>().DoubleValue();
   if (x != static_cast<double>(static_cast<int>(x)) || x < min_value || x > 2147483647.0) {
-    range_error(env, fn, "'" + name + "' must be an integer ≥ " + std::to_string(min_value) + ", got " + std::to_string(x));
+    range_error(env, fn, "'" + name + "' must be an integer ≥ " + std::to_string(min_value) + ", got " + js_number(x));
   }
   return static_cast<int>(x);
 }
