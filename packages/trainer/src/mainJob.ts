@@ -3,8 +3,9 @@
 // two cores, then print the test accuracy against chance (1/19) and write the
 // training-curve plot.
 import { join } from "node:path";
+import { parseArgs } from "node:util";
 import { cpu, cudaStatus } from "@elm/native";
-import { resolveConfig, type TrainConfigInput } from "./config.js";
+import { ConfigError, resolveConfig, type TrainConfigInput } from "./config.js";
 import { runTraining } from "./run.js";
 
 export const MAIN_JOB_CONFIG: Partial<TrainConfigInput> = {
@@ -30,6 +31,46 @@ export const MAIN_JOB_CONFIG: Partial<TrainConfigInput> = {
   modelConfig: { dM: 64, dTree: 100, dBrch: 7, routing: "random", dropout: 0 },
 };
 
+export const MAIN_JOB_USAGE =
+  "usage: pnpm start [-- [--resume] [--out DIR] [--no-progress]]\n" +
+  "  --resume       continue the run in its out folder from its last checkpoint\n" +
+  "  --out DIR      run folder (default runs/main)\n" +
+  "  --no-progress  epoch and summary lines only, no progress bar\n" +
+  "Other settings: the elm command, e.g. elm train --task shd-adding --synthetic --model branch-elm --epochs 5";
+
+/**
+ * The main job's command line: the few options above, or { help: true }. Anything
+ * else is refused (a ConfigError naming it), not ignored: a run the user thought
+ * they had configured must not start as the default one.
+ */
+export function parseMainJobArgs(argv: string[]): { help: true } | { help: false; overrides: Partial<TrainConfigInput> } {
+  const args = argv[0] === "--" ? argv.slice(1) : argv; // `pnpm start -- …` passes the separator on
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: {
+        resume: { type: "boolean" },
+        out: { type: "string" },
+        "no-progress": { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+  } catch (e) {
+    throw new ConfigError(`${(e as Error).message.split("\n")[0]}\n${MAIN_JOB_USAGE}`);
+  }
+  const v = parsed.values;
+  if (v.help) return { help: true };
+  if (v.out !== undefined && v.out.trim() === "") throw new ConfigError(`--out: expected a folder, got an empty string\n${MAIN_JOB_USAGE}`);
+  const overrides: Partial<TrainConfigInput> = {};
+  if (v.resume) overrides.resume = true;
+  if (v.out !== undefined) overrides.out = v.out;
+  if (v["no-progress"]) overrides.progress = false;
+  return { help: false, overrides };
+}
+
 export async function runMainJob(overrides: Partial<TrainConfigInput> = {}): Promise<{ testAccuracy: number; seconds: number }> {
   const info = cpu.buildInfo();
   const cuda = cudaStatus();
@@ -39,7 +80,7 @@ export async function runMainJob(overrides: Partial<TrainConfigInput> = {}): Pro
   const r = await runTraining(c);
   const seconds = (performance.now() - t0) / 1000;
   if (r.interrupted) {
-    console.log(`interrupted; continue with: pnpm start -- --resume`);
+    console.log(`interrupted; continue with: pnpm start -- --resume${c.out === MAIN_JOB_CONFIG.out ? "" : ` --out ${c.out}`}`);
     return { testAccuracy: NaN, seconds };
   }
   const acc = r.test?.metric ?? NaN;
