@@ -41,11 +41,14 @@ ELM_HD T ctanh_grad_from_output(T y) {
   return ctanh_scale<T>() * ctanh_slope<T>() * (T(1) - t * t);
 }
 
+// relu(NaN) = NaN, as PyTorch's: a NaN reaching the MLP shows in its output
+// instead of being turned into 0 (x > 0 ? x : 0 did that).
 template <class T>
-ELM_HD T relu(T x) { return x > T(0) ? x : T(0); }
-// Subgradient 0 at x = 0, as PyTorch.
+ELM_HD T relu(T x) { return x <= T(0) ? T(0) : x; }
+// Subgradient 0 at x = 0, as PyTorch; 1 at NaN, as PyTorch's threshold_backward
+// (the gradient passes wherever the output is not ≤ 0).
 template <class T>
-ELM_HD T relu_grad(T x) { return x > T(0) ? T(1) : T(0); }
+ELM_HD T relu_grad(T x) { return x <= T(0) ? T(0) : T(1); }
 
 template <class T>
 ELM_HD T sigmoid(T x) { return T(1) / (T(1) + elm_exp(-x)); }

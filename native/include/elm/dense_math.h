@@ -29,7 +29,7 @@ ELM_HD T unary(Unary op, T x) {
     case Unary::Sign: return x > T(0) ? T(1) : (x < T(0) ? T(-1) : T(0));
     case Unary::Tanh: return std::tanh(x);
     case Unary::Sigmoid: return sigmoid(x);
-    case Unary::Relu: return x > T(0) ? x : T(0);
+    case Unary::Relu: return x <= T(0) ? T(0) : x;  // NaN stays NaN (elm/activations.h)
     case Unary::Silu: return x * sigmoid(x);
     // log(1 + eˣ) without overflow
     case Unary::Softplus: return x > T(0) ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x));
@@ -44,8 +44,9 @@ ELM_HD T binary(Binary op, T a, T b) {
     case Binary::Sub: return a - b;
     case Binary::Mul: return a * b;
     case Binary::Div: return a / b;
-    case Binary::Maximum: return a >= b ? a : b;
-    case Binary::Minimum: return a <= b ? a : b;
+    // a NaN in either operand is the result, as torch.maximum / torch.minimum
+    case Binary::Maximum: return a >= b || a != a ? a : b;
+    case Binary::Minimum: return a <= b || a != a ? a : b;
     case Binary::Greater: return a > b ? T(1) : T(0);
     case Binary::Less: return a < b ? T(1) : T(0);
     case Binary::Equal: return a == b ? T(1) : T(0);

@@ -18,7 +18,10 @@ export const sqrt = (x: Tensor): Tensor => unary("sqrt", x, (g, y) => div(mul(g,
 export const abs = (x: Tensor): Tensor => unary("abs", x, (g) => mul(g, kernel1("sign", [x])));
 export const tanh = (x: Tensor): Tensor => unary("tanh", x, (g, y) => mul(g, sub(1, mul(y, y))));
 export const sigmoid = (x: Tensor): Tensor => unary("sigmoid", x, (g, y) => mul(g, mul(y, sub(1, y))));
-export const relu = (x: Tensor): Tensor => unary("relu", x, (g) => mul(g, kernel1("greater", [x, scalarLike(0, x)])));
+// relu′ = [relu(x) ≠ 0]: 0 where x ≤ 0, 1 where x > 0 and where x is NaN (the
+// gradient passes, as PyTorch's threshold_backward)
+export const relu = (x: Tensor): Tensor =>
+  unary("relu", x, (g, y) => mul(g, sub(1, kernel1("equal", [y, scalarLike(0, y)]))));
 /** x·σ(x); d/dx = σ(x)·(1 + x·(1 − σ(x))). */
 export const silu = (x: Tensor): Tensor =>
   unary("silu", x, (g) => {

@@ -16,7 +16,7 @@ export const unaryFns: Record<string, (x: number) => number> = {
   sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0),
   tanh: Math.tanh,
   sigmoid: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
-  relu: (x) => (x > 0 ? x : 0),
+  relu: (x) => (x <= 0 ? 0 : x), // NaN stays NaN, as PyTorch
   silu: (x) => x * (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
   // log(1 + e^x) without overflow
   softplus: (x) => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x))),
@@ -27,8 +27,9 @@ export const binaryFns: Record<string, (a: number, b: number) => number> = {
   sub: (a, b) => a - b,
   mul: (a, b) => a * b,
   div: (a, b) => a / b,
-  maximum: (a, b) => (a >= b ? a : b),
-  minimum: (a, b) => (a <= b ? a : b),
+  // a NaN in either operand is the result, as torch.maximum / torch.minimum
+  maximum: (a, b) => (a >= b || Number.isNaN(a) ? a : b),
+  minimum: (a, b) => (a <= b || Number.isNaN(a) ? a : b),
   greater: (a, b) => (a > b ? 1 : 0),
   less: (a, b) => (a < b ? 1 : 0),
   equal: (a, b) => (a === b ? 1 : 0),

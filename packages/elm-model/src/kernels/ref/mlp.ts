@@ -13,12 +13,12 @@ export interface MlpDims {
 }
 
 export function activate(a: MlpActivation, x: number): number {
-  return a === "relu" ? (x > 0 ? x : 0) : x / (1 + Math.exp(-x));
+  return a === "relu" ? (x <= 0 ? 0 : x) : x / (1 + Math.exp(-x)); // relu(NaN) = NaN, as PyTorch
 }
 
 /** d act / dx; relu's subgradient at 0 is 0, as PyTorch. */
 export function activateGrad(a: MlpActivation, x: number): number {
-  if (a === "relu") return x > 0 ? 1 : 0;
+  if (a === "relu") return x <= 0 ? 0 : 1; // 1 at NaN, as PyTorch's threshold_backward
   const s = 1 / (1 + Math.exp(-x));
   return s * (1 + x * (1 - s));
 }

@@ -43,10 +43,10 @@ export interface RefNetworkSaved {
 }
 
 function act(kind: "relu" | "silu", a: number): number {
-  return kind === "relu" ? (a > 0 ? a : 0) : a / (1 + Math.exp(-a));
+  return kind === "relu" ? (a <= 0 ? 0 : a) : a / (1 + Math.exp(-a)); // relu(NaN) = NaN, as PyTorch
 }
 function actGrad(kind: "relu" | "silu", a: number): number {
-  if (kind === "relu") return a > 0 ? 1 : 0;
+  if (kind === "relu") return a <= 0 ? 0 : 1; // 1 at NaN, as PyTorch's threshold_backward
   const s = 1 / (1 + Math.exp(-a));
   return s * (1 + a * (1 - s));
 }
