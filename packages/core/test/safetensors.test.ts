@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Tensor, encodeSafetensors, decodeSafetensors, saveSafetensors, loadSafetensors, SafetensorsError } from "../src/index.js";
@@ -78,6 +78,25 @@ describe("safetensors", () => {
       const f = loadSafetensors(p);
       expect(f.tensors.x.toArray()).toEqual([1, 2]);
       expect(f.metadata.step).toBe("3");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a malformed file is refused naming the file; a failed save leaves no temp file", () => {
+    const dir = mkdtempSync(join(tmpdir(), "elm-core-st-"));
+    try {
+      const p = join(dir, "truncated.safetensors");
+      saveSafetensors(p, { x: Tensor.fromArray([1, 2, 3, 4], [4]) });
+      writeFileSync(p, readFileSync(p).subarray(0, 20));
+      expect(() => loadSafetensors(p)).toThrow(SafetensorsError);
+      expect(() => loadSafetensors(p)).toThrow(new RegExp(`^safetensors: ${p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: header length \\d+ exceeds the file \\(20 bytes\\)$`));
+      // the target is a directory: the rename fails after the temp file was written
+      const target = join(dir, "sub");
+      mkdirSync(target);
+      writeFileSync(join(target, "keep"), "x");
+      expect(() => saveSafetensors(target, { x: Tensor.fromArray([1], [1]) })).toThrow();
+      expect(readdirSync(dir).sort()).toEqual(["sub", "truncated.safetensors"]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

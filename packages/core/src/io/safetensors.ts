@@ -3,7 +3,7 @@
 // header: { name: { dtype, shape, data_offsets: [begin, end] }, …, "__metadata__"?: {string: string} }
 // Offsets are relative to the start of the data block. We write F32/F64/I32 and read
 // F32/F64/I32 plus F16/BF16 (→ float32) and I64/I16/I8/U8/U16/U32/BOOL (→ int32, range-checked).
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { Tensor } from "../tensor/tensor.js";
 import type { DType } from "../tensor/dtype.js";
 import { shapeSize } from "../tensor/shape.js";
@@ -30,9 +30,12 @@ export interface SafetensorsFile {
 }
 
 export class SafetensorsError extends Error {
+  /** The message without the "safetensors: " prefix. */
+  readonly detail: string;
   constructor(message: string) {
     super(`safetensors: ${message}`);
     this.name = "SafetensorsError";
+    this.detail = message;
   }
 }
 
@@ -171,14 +174,26 @@ export function decodeSafetensors(bytes: Uint8Array): SafetensorsFile {
   return { tensors, metadata };
 }
 
-/** Writes atomically (temp file, then rename). */
+/** Writes atomically (temp file, then rename; a failed write leaves neither a partial file nor the temp file). */
 export function saveSafetensors(path: string, tensors: Record<string, Tensor>, metadata?: Record<string, string>): void {
   const bytes = encodeSafetensors(tensors, metadata);
   const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, bytes);
-  renameSync(tmp, path);
+  try {
+    writeFileSync(tmp, bytes);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
 }
 
+/** Reads a .safetensors file; a malformed one is refused with an error naming the file. */
 export function loadSafetensors(path: string): SafetensorsFile {
-  return decodeSafetensors(new Uint8Array(readFileSync(path)));
+  const bytes = new Uint8Array(readFileSync(path));
+  try {
+    return decodeSafetensors(bytes);
+  } catch (e) {
+    if (e instanceof SafetensorsError) throw new SafetensorsError(`${path}: ${e.detail}`);
+    throw e;
+  }
 }
