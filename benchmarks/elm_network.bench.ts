@@ -21,6 +21,7 @@ import {
   type ElmNetworkShape,
 } from "../packages/elm-model/src/kernels/network.js";
 import { networkKe } from "../packages/elm-model/src/count.js";
+import { cudaStepRows } from "./cuda.js";
 import { timeIt, betweenSteps } from "./util.js";
 
 /** The SHD-sized network this benchmark times (and `pnpm bench:pair` compares). */
@@ -67,7 +68,7 @@ export function networkStepFlops(shape: ElmNetworkShape): number {
   return 6 * perSample * shape.B * shape.T * shape.N;
 }
 
-function step(shape: ElmNetworkShape, inp: ElmNetworkInputs, dY: Float32Array, device: "ref" | "cpu", inputGrad = true): void {
+function step(shape: ElmNetworkShape, inp: ElmNetworkInputs, dY: Float32Array, device: "ref" | "cpu" | "cuda", inputGrad = true): void {
   const f = elmNetworkForward(shape, inp, device);
   elmNetworkBackward(shape, inp, f.saved, dY, null, null, null, device, { inputGrad });
 }
@@ -137,7 +138,8 @@ export async function run(): Promise<void> {
   row("cpu, without input gradient, fastest of 7", Math.min(...noDxT));
   console.log(`| cpu (forward only) | ${msFwd.toFixed(1)} | ${(flops / 3e9).toFixed(2)} | ${g(flops / 3, msFwd)} | ${(msFwd / (floorMs / 3)).toFixed(2)} |`);
   console.log(`| ref (TypeScript, T 50 scaled ×${shape.T / short.T}) | ${msRef.toFixed(0)} | ${(flops / 1e9).toFixed(2)} | ${g(flops, msRef)} | ${(msRef / floorMs).toFixed(1)} |`);
-  console.log(`| cuda | — | | | not measured: no device here (CUDA path tested through its thread bodies on the host) |`);
+  // the same step on the GPU where one is usable (without dL/dx, as the CPU row it is compared with)
+  for (const line of await cudaStepRows({ step: (dev) => step(shape, inp, dY, dev, false), flops, cpuMs: msNoDx, columns: 5 })) console.log(line);
   const { loadavg } = await import("node:os");
   console.log(`\nmedians of 7 steps each (with / without the input gradient alternating); machine load average ${loadavg()[0].toFixed(1)}`);
   console.log(`floor: ${(flops / 1e9).toFixed(2)} GFLOP at the best float32 GEMM rate measured in this run, ` +

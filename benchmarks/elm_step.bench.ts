@@ -11,6 +11,7 @@ import { cpu } from "@elm/native";
 import { measureBestGemmRate } from "../packages/core/src/bench.js";
 import { elmNeuronBackward, elmNeuronForward } from "../packages/elm-model/src/kernels/index.js";
 import type { ElmNeuronInputs, ElmNeuronShape, KernelDevice } from "../packages/elm-model/src/kernels/index.js";
+import { cudaStepRows } from "./cuda.js";
 import { betweenSteps } from "./util.js";
 
 export const shdAddingBranchElm: ElmNeuronShape = {
@@ -127,6 +128,8 @@ export async function run(): Promise<void> {
   console.log(`| cpu (native), without input gradient, CPU time ÷ ${threads} threads | ${noDxTimeMs.toFixed(1)} | ${gf(noDxTimeMs)} | ${(noDxTimeMs / floorMs).toFixed(2)} |`);
   console.log(`| cpu forward only | ${fwdMs.toFixed(1)} | — | — |`);
   console.log(`| ref (TypeScript) | ${refMs.toFixed(0)} | ${gf(refMs)} | ${(refMs / floorMs).toFixed(1)} |`);
+  // the same step on the GPU where one is usable (without dL/dx, as the CPU row it is compared with)
+  for (const line of await cudaStepRows({ step: (dev) => step(shape, inputs, dM, dev, false), flops: total, cpuMs: noDxMs, columns: 4 })) console.log(line);
   console.log(`\nref/cpu: ${(refMs / cpuMs).toFixed(1)}× slower; cpu is ${(cpuMs / floorMs).toFixed(2)}× the GEMM floor in wall time, ${(cpuTimeMs / floorMs).toFixed(2)}× by CPU time ÷ threads (target ≤ 3×)`);
   console.log(`without the input gradient: ${(noDxMs / floorMs).toFixed(2)}× in wall time, ${(noDxTimeMs / floorMs).toFixed(2)}× by CPU time ÷ threads (same floor; it counts dL/dx's 2·d_s FLOPs per row, under 1% of the step)`);
 }
