@@ -71,6 +71,18 @@ describe("allocOutput", () => {
     expect(() => cpu.setOutputPoolLimit(-1)).toThrow(/setOutputPoolLimit: argument 'bytes' must be an integer ≥ 0, got -1$/);
   });
 
+  it("a block V8 cannot wrap as an ArrayBuffer gives null, and is given back once (it was freed twice: the process crashed)", () => {
+    const before = cpu.outputPoolStats();
+    // Node 20 wraps external buffers of at most 4 GiB; 5 GiB is mapped lazily, never touched
+    const r = cpu.allocOutput(5 * 2 ** 30);
+    if (r !== null) expect(r.byteLength).toBe(5 * 2 ** 30); // a Node that allows it
+    const after = cpu.outputPoolStats();
+    expect(after.fresh).toBe(before.fresh + 1);
+    expect(after.pooledBytes).toBe(before.pooledBytes); // over the pool's limit: freed, not kept
+    // the allocator still works afterwards
+    expect(new Float32Array(cpu.allocOutput(4 * 2 ** 20)!).length).toBe(2 ** 20);
+  });
+
   it("takes its limit from ELM_OUTPUT_POOL_MB (whole MiB; anything else: the default 1024)", () => {
     const limitWith = (v: string) => {
       const r = spawnSync(process.execPath, ["-e", `process.stdout.write(String(require(${JSON.stringify(join(buildDir, "elm_cpu.node"))}).outputPoolStats().limitBytes))`], {

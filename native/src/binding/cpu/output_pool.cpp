@@ -13,12 +13,26 @@ using elm::cpu::OutputPool;
 // Largest output: 2^46 bytes (64 TiB), far past any memory, so that sizes stay exact doubles.
 constexpr std::int64_t kMaxOutputBytes = std::int64_t(1) << 46;
 
-// The buffer's finalizer: Node runs it on the JS thread once a garbage collection
-// has freed the buffer and the event loop turns. Collections came often enough
-// without napi_adjust_external_memory (network training steps with an event-loop
-// turn between them, as the trainer's: 24 of 35 outputs served from the pool).
+// The block's size and who gives it back. The buffer's finalizer (give_back) gives
+// the block to the pool. Node runs it on the JS thread once a garbage collection has
+// freed the buffer and the event loop turns (collections came often enough without
+// napi_adjust_external_memory: network training steps with an event-loop turn
+// between them, as the trainer's, got 24 of 35 outputs from the pool) — or at once,
+// inside napi_create_external_arraybuffer, when V8 cannot make the ArrayBuffer
+// (its backing store is dropped). So a failed call may or may not have given the
+// block back already: `creating` and `given` tell, so it is never given twice
+// (a double free crashed the process at a 5 GB output).
+struct Ticket {
+  std::size_t bytes;
+  bool creating = true;
+  bool given = false;
+};
+
 void give_back(napi_env, void* data, void* hint) {
-  OutputPool::give(data, static_cast<std::size_t>(reinterpret_cast<std::uintptr_t>(hint)));
+  Ticket* t = static_cast<Ticket*>(hint);
+  OutputPool::give(data, t->bytes);
+  if (t->creating) t->given = true;  // the failed call below reads it, then deletes the ticket
+  else delete t;
 }
 
 Napi::Value AllocOutput(const Napi::CallbackInfo& info) {
@@ -33,11 +47,13 @@ Napi::Value AllocOutput(const Napi::CallbackInfo& info) {
   if (p == nullptr) {
     elm::binding::range_error(env, fn, "out of memory: no block of " + std::to_string(bytes) + " bytes");
   }
+  Ticket* ticket = new Ticket{n};
   napi_value ab;
-  const napi_status st = napi_create_external_arraybuffer(env, p, n, give_back,
-                                                          reinterpret_cast<void*>(static_cast<std::uintptr_t>(n)), &ab);
-  if (st != napi_ok) {  // e.g. napi_no_external_buffers_allowed (V8 sandbox builds)
-    OutputPool::give(p, n);
+  const napi_status st = napi_create_external_arraybuffer(env, p, n, give_back, ticket, &ab);
+  ticket->creating = false;
+  if (st != napi_ok) {  // napi_no_external_buffers_allowed (V8 sandbox builds), or V8 could not make it
+    if (!ticket->given) OutputPool::give(p, n);
+    delete ticket;
     bool pending = false;
     napi_is_exception_pending(env, &pending);
     if (pending) {

@@ -1,4 +1,6 @@
 // Pieces the neuron and network kernel wrappers share for their backward passes.
+import { constants as bufferConstants } from "node:buffer";
+import { totalmem } from "node:os";
 import { cpu } from "@elm/native";
 import type { Float } from "./types.js";
 
@@ -21,6 +23,54 @@ import type { Float } from "./types.js";
  */
 export function kernelAllocator(f64: boolean, device: string): (n: number) => Float {
   const F = f64 ? Float64Array : Float32Array;
+  const alloc = allocatorFor(F, device);
+  return (n) => {
+    try {
+      return alloc(n);
+    } catch (e) {
+      const bytes = n * F.BYTES_PER_ELEMENT;
+      throw new KernelMemoryError(bytes, `out of memory for a kernel output of ${formatBytes(bytes)} (${(e as Error).message})`);
+    }
+  };
+}
+
+/**
+ * A kernel output the machine has no memory for. The largest are the sequences a
+ * forward saves for backpropagation through time, which grow with B·T: the message
+ * says so and how to shrink them.
+ */
+export class KernelMemoryError extends RangeError {
+  /** bytes: the size asked for, where known; reason: what failed. */
+  constructor(readonly bytes: number | null, reason: string) {
+    super(
+      `${reason}; the state a forward saves for ` +
+        "backpropagation through time grows with batch × sequence length: split long sequences into chunks " +
+        "(truncated BPTT, carrying the state between them) or use a smaller batch",
+    );
+    this.name = "KernelMemoryError";
+  }
+}
+
+/**
+ * Runs a kernel entry point, turning an allocation failure inside it (the ref
+ * oracle's arrays, or Node's) into a KernelMemoryError; other errors pass unchanged.
+ */
+export function withKernelMemory<R>(fn: () => R): R {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof KernelMemoryError) throw e;
+    if (e instanceof RangeError && /Array buffer allocation failed|Invalid typed array length|Invalid array buffer length|out of memory/i.test(e.message))
+      throw new KernelMemoryError(null, `out of memory for a kernel output (${e.message})`);
+    throw e;
+  }
+}
+
+function formatBytes(b: number): string {
+  return b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(1)} GiB` : b >= 2 ** 20 ? `${(b / 2 ** 20).toFixed(1)} MiB` : `${b} bytes`;
+}
+
+function allocatorFor(F: Float32ArrayConstructor | Float64ArrayConstructor, device: string): (n: number) => Float {
   if (device !== "cpu") return (n) => new F(n);
   return (n) => {
     const bytes = n * F.BYTES_PER_ELEMENT;
@@ -33,12 +83,28 @@ export function kernelAllocator(f64: boolean, device: string): (n: number) => Fl
       return new F(b.buffer, b.byteOffset, n);
     }
     const whole = Math.ceil(bytes / HUGE_PAGE) * HUGE_PAGE;
+    // a Buffer holds at most buffer.constants.MAX_LENGTH (4 GiB on Node 20); a typed
+    // array more (zero-filled, its pages mapped as they are first written)
+    if (whole + HUGE_PAGE > MAX_BUFFER_BYTES) return new F(n);
     const b = Buffer.allocUnsafeSlow(whole + HUGE_PAGE);
     return new F(b.buffer, b.byteOffset + cpu.hugePageOffset(b.buffer, b.byteOffset, b.byteLength), n);
   };
 }
 
 const HUGE_PAGE = 2 ** 21;
+const MAX_BUFFER_BYTES = bufferConstants.MAX_LENGTH;
+
+/**
+ * Refuses, before anything is allocated, a forward whose outputs and saved state
+ * (`bytes` in all) exceed this machine's memory: such arrays are mapped lazily, so
+ * the allocation would succeed and the kernel be killed by the system halfway
+ * through (out of memory), taking the process with it.
+ */
+export function checkFitsInMemory(bytes: number, fn: string, memory = totalmem()): void {
+  if (bytes > memory) {
+    throw new KernelMemoryError(bytes, `${fn}: its outputs and saved state need ${formatBytes(bytes)}, more than this machine's ${formatBytes(memory)} of memory`);
+  }
+}
 /** Outputs this large (1 MiB) or larger start on a huge page (see kernelAllocator). */
 export const HUGE_OUTPUT_BYTES = 2 ** 20;
 /**

@@ -2,5 +2,6 @@
 export * from "./types.js";
 export { elmNeuronForward, elmNeuronBackward, elmNeuronForwardAsync, elmNeuronBackwardAsync } from "./neuron.js";
 export { validateNeuron, traceSize, type FloatDType } from "./validate.js";
+export { KernelMemoryError } from "./backwardSupport.js";
 export type { NeuronSaved } from "./saved.js";
 export * as refKernels from "./ref/index.js";

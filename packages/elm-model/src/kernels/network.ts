@@ -4,7 +4,7 @@
 // reason when no device can be used). One call per sequence: forward keeps what
 // BPTT needs in `saved`; backward returns the gradient of every float input.
 import { elmNetworkCpu, elmNetworkCuda, type ElmNetworkKernels } from "@elm/native";
-import { dropInputGrad, inputGradOf, kernelAllocator } from "./backwardSupport.js";
+import { checkFitsInMemory, dropInputGrad, inputGradOf, kernelAllocator, withKernelMemory } from "./backwardSupport.js";
 import { BufferPool } from "./bufferPool.js";
 import {
   mlpLayerDims,
@@ -84,6 +84,8 @@ function prepareForward(shape: ElmNetworkShape, inp: ElmNetworkInputs, device: "
   const { B, T, N, dTree, dM, dAxon } = shape;
   const like = inp.x;
   const A = kernelAllocator(like instanceof Float64Array, device);
+  // y twice (the output and the saved copy) and the saved sequences
+  checkFitsInMemory((2 * B * T * N * dAxon + k.elmNetworkSavedLength(shape)) * like.BYTES_PER_ELEMENT, "elmNetworkForward");
   const y = A(B * T * N * dAxon);
   const bT = A(B * N * dTree);
   const mT = A(B * N * dM);
@@ -157,10 +159,12 @@ function prepareBackward(
 /** Forward over the whole sequence: y [B,T,N·dAxon], final states, and `saved` for elmNetworkBackward. */
 export function elmNetworkForward(shape: ElmNetworkShape, inputs: ElmNetworkInputs, device: KernelDevice): ElmNetworkForwardResult {
   checkDevice("elmNetworkForward", device);
-  if (device === "ref") return elmNetworkForwardRef(shape, inputs);
-  const { k, args, finish } = prepareForward(shape, inputs, device);
-  k.elmNetworkForward(shape, ...args);
-  return finish();
+  return withKernelMemory(() => {
+    if (device === "ref") return elmNetworkForwardRef(shape, inputs);
+    const { k, args, finish } = prepareForward(shape, inputs, device);
+    k.elmNetworkForward(shape, ...args);
+    return finish();
+  });
 }
 
 /**

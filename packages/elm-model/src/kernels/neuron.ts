@@ -5,7 +5,7 @@
 import {
   nativeElmNeuronBackward, nativeElmNeuronBackwardAsync, nativeElmNeuronForward, nativeElmNeuronForwardAsync,
 } from "./native/neuron.js";
-import { dropInputGrad, inputGradOf, recycleSavedOf } from "./backwardSupport.js";
+import { dropInputGrad, inputGradOf, recycleSavedOf, withKernelMemory } from "./backwardSupport.js";
 import { refElmNeuronBackward, refElmNeuronForward } from "./ref/neuron.js";
 import { beginSavedUse, type NeuronSaved } from "./saved.js";
 import type {
@@ -20,7 +20,7 @@ function checkDevice(device: unknown): asserts device is KernelDevice {
 
 export function elmNeuronForward(shape: ElmNeuronShape, inputs: ElmNeuronInputs, device: KernelDevice): ElmNeuronForwardResult {
   checkDevice(device);
-  return device === "ref" ? refElmNeuronForward(shape, inputs) : nativeElmNeuronForward(shape, inputs, device);
+  return withKernelMemory(() => (device === "ref" ? refElmNeuronForward(shape, inputs) : nativeElmNeuronForward(shape, inputs, device)));
 }
 
 // The oracle's backward, honouring options.recycleSaved as the native devices do.
