@@ -25,6 +25,12 @@ export function kernelAllocator(f64: boolean, device: string): (n: number) => Fl
   const F = f64 ? Float64Array : Float32Array;
   const alloc = allocatorFor(F, device);
   return (n) => {
+    if (n > MAX_TYPED_ARRAY_LENGTH) {
+      throw new KernelMemoryError(
+        n * F.BYTES_PER_ELEMENT,
+        `a kernel output of ${n} elements is over JavaScript's limit for one typed array (${MAX_TYPED_ARRAY_LENGTH} elements)`,
+      );
+    }
     try {
       return alloc(n);
     } catch (e) {
@@ -93,6 +99,8 @@ function allocatorFor(F: Float32ArrayConstructor | Float64ArrayConstructor, devi
 
 const HUGE_PAGE = 2 ** 21;
 const MAX_BUFFER_BYTES = bufferConstants.MAX_LENGTH;
+/** The longest typed array V8 makes (Node 20: 2^32 elements). */
+const MAX_TYPED_ARRAY_LENGTH = 2 ** 32;
 
 /**
  * Refuses, before anything is allocated, a forward whose outputs and saved state

@@ -30,6 +30,13 @@ describe("kernel outputs larger than memory", () => {
     expect(() => elmNeuronForward(neuron, benchInputs(neuron), "cpu")).toThrow(KernelMemoryError);
     expect(() => elmNeuronForward(neuron, benchInputs(neuron), "cpu")).toThrow(/elmNeuronForward: its outputs and saved state need/);
   });
+  it("cpu: a saved buffer over JavaScript's typed-array limit (2^32 elements) is refused naming the limit", () => {
+    // 8 × 16 400 × 16 samples × 2054 floats = 4.31e9 elements (16.1 GiB): over the limit, and on a
+    // machine with less memory than that, refused by the memory check first
+    const wide = { B: 8, T: 16_400, dIn: 3, N: 16, dTree: 2, dBrch: 2, dM: 2, dMlp: 1024, lMlp: 1, dAxon: 1, activation: "relu" as const };
+    expect(() => elmNetworkForward(wide, networkBenchInputs(wide, 5), "cpu"))
+      .toThrow(/a kernel output of 4311756800 elements is over JavaScript's limit for one typed array \(4294967296 elements\)|more than this machine's/);
+  });
   it("checkFitsInMemory: at most the given memory passes", () => {
     expect(() => checkFitsInMemory(2 ** 30, "f", 2 ** 30)).not.toThrow();
     expect(() => checkFitsInMemory(2 ** 30 + 1, "f", 2 ** 30)).toThrow(/f: its outputs and saved state need 1\.0 GiB, more than this machine's 1\.0 GiB/);
