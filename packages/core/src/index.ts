@@ -36,3 +36,4 @@ export {
   SafetensorsError,
   type SafetensorsFile,
 } from "./io/safetensors.js";
+export { fsyncDir, fsyncFile, tempNameFor, writeAtomicWith, writeFileAtomic, writeFileSynced } from "./io/atomic.js";

@@ -3,7 +3,8 @@
 // header: { name: { dtype, shape, data_offsets: [begin, end] }, …, "__metadata__"?: {string: string} }
 // Offsets are relative to the start of the data block. We write F32/F64/I32 and read
 // F32/F64/I32 plus F16/BF16 (→ float32) and I64/I16/I8/U8/U16/U32/BOOL (→ int32, range-checked).
-import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { writeFileAtomic } from "./atomic.js";
 import { Tensor } from "../tensor/tensor.js";
 import type { DType } from "../tensor/dtype.js";
 import { shapeSize } from "../tensor/shape.js";
@@ -174,17 +175,13 @@ export function decodeSafetensors(bytes: Uint8Array): SafetensorsFile {
   return { tensors, metadata };
 }
 
-/** Writes atomically (temp file, then rename; a failed write leaves neither a partial file nor the temp file). */
+/**
+ * Writes crash-safely (io/atomic.ts: a temporary file beside it, fsynced, renamed over
+ * it): a process killed at any point leaves the old file or the new one, and a failed
+ * write leaves neither a partial file nor the temporary one.
+ */
 export function saveSafetensors(path: string, tensors: Record<string, Tensor>, metadata?: Record<string, string>): void {
-  const bytes = encodeSafetensors(tensors, metadata);
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    writeFileSync(tmp, bytes);
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
+  writeFileAtomic(path, encodeSafetensors(tensors, metadata));
 }
 
 /** Reads a .safetensors file; a malformed one is refused with an error naming the file. */
