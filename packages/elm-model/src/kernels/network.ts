@@ -84,8 +84,6 @@ function prepareForward(shape: ElmNetworkShape, inp: ElmNetworkInputs, device: "
   const { B, T, N, dTree, dM, dAxon } = shape;
   const like = inp.x;
   const A = kernelAllocator(like instanceof Float64Array, device);
-  // y twice (the output and the saved copy) and the saved sequences
-  checkFitsInMemory((2 * B * T * N * dAxon + k.elmNetworkSavedLength(shape)) * like.BYTES_PER_ELEMENT, "elmNetworkForward");
   const y = A(B * T * N * dAxon);
   const bT = A(B * N * dTree);
   const mT = A(B * N * dM);
@@ -157,8 +155,20 @@ function prepareBackward(
 }
 
 /** Forward over the whole sequence: y [B,T,N·dAxon], final states, and `saved` for elmNetworkBackward. */
+/**
+ * Refuses a forward whose outputs and saved sequences exceed the machine's memory
+ * (checkFitsInMemory): y twice (the output and the saved copy), the final states
+ * and the saved buffer of B·T·N·(d_tree + 2·d_m + 2·l_mlp·d_mlp) floats.
+ */
+function checkForwardMemory(fn: string, shape: ElmNetworkShape, inputs: ElmNetworkInputs): void {
+  const { B, T, N, dTree, dM, dMlp, lMlp, dAxon } = shape;
+  const bpe = inputs?.x instanceof Float64Array ? 8 : 4;
+  checkFitsInMemory((2 * B * T * N * dAxon + B * T * N * (dTree + 2 * dM + 2 * lMlp * dMlp) + B * N * (dTree + dM + dAxon)) * bpe, fn);
+}
+
 export function elmNetworkForward(shape: ElmNetworkShape, inputs: ElmNetworkInputs, device: KernelDevice): ElmNetworkForwardResult {
   checkDevice("elmNetworkForward", device);
+  checkForwardMemory("elmNetworkForward", shape, inputs);
   return withKernelMemory(() => {
     if (device === "ref") return elmNetworkForwardRef(shape, inputs);
     const { k, args, finish } = prepareForward(shape, inputs, device);
@@ -201,7 +211,8 @@ export async function elmNetworkForwardAsync(
   device: KernelDevice,
 ): Promise<ElmNetworkForwardResult> {
   checkDevice("elmNetworkForwardAsync", device);
-  if (device === "ref") return elmNetworkForwardRef(shape, inputs);
+  checkForwardMemory("elmNetworkForwardAsync", shape, inputs);
+  if (device === "ref") return withKernelMemory(() => elmNetworkForwardRef(shape, inputs));
   const { k, args, finish } = prepareForward(shape, inputs, device);
   await k.elmNetworkForwardAsync(shape, ...args);
   return finish();

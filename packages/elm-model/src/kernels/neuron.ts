@@ -5,7 +5,7 @@
 import {
   nativeElmNeuronBackward, nativeElmNeuronBackwardAsync, nativeElmNeuronForward, nativeElmNeuronForwardAsync,
 } from "./native/neuron.js";
-import { dropInputGrad, inputGradOf, recycleSavedOf, withKernelMemory } from "./backwardSupport.js";
+import { checkFitsInMemory, dropInputGrad, inputGradOf, recycleSavedOf, withKernelMemory } from "./backwardSupport.js";
 import { refElmNeuronBackward, refElmNeuronForward } from "./ref/neuron.js";
 import { beginSavedUse, type NeuronSaved } from "./saved.js";
 import type {
@@ -20,7 +20,19 @@ function checkDevice(device: unknown): asserts device is KernelDevice {
 
 export function elmNeuronForward(shape: ElmNeuronShape, inputs: ElmNeuronInputs, device: KernelDevice): ElmNeuronForwardResult {
   checkDevice(device);
+  checkForwardMemory("elmNeuronForward", shape, inputs);
   return withKernelMemory(() => (device === "ref" ? refElmNeuronForward(shape, inputs) : nativeElmNeuronForward(shape, inputs, device)));
+}
+
+/**
+ * Refuses a forward whose saved arrays (saved.ts allocSaved: trace, z, pre, post, Δm,
+ * m) exceed the machine's memory (checkFitsInMemory).
+ */
+function checkForwardMemory(fn: string, shape: ElmNeuronShape, inputs: ElmNeuronInputs): void {
+  const bpe = inputs?.x instanceof Float64Array ? 8 : 4;
+  const dTr = shape?.variant === "v1" ? shape.dS : shape?.dTree;
+  const nH = shape?.lMlp * shape?.dMlp;
+  checkFitsInMemory(shape?.B * shape?.T * (dTr + shape?.dTree + 3 * shape?.dM + 2 * nH) * bpe, fn);
 }
 
 // The oracle's backward, honouring options.recycleSaved as the native devices do.
@@ -62,7 +74,8 @@ export function elmNeuronBackward(
 
 export async function elmNeuronForwardAsync(shape: ElmNeuronShape, inputs: ElmNeuronInputs, device: KernelDevice): Promise<ElmNeuronForwardResult> {
   checkDevice(device);
-  return device === "ref" ? refElmNeuronForward(shape, inputs) : nativeElmNeuronForwardAsync(shape, inputs, device);
+  checkForwardMemory("elmNeuronForwardAsync", shape, inputs);
+  return device === "ref" ? withKernelMemory(() => refElmNeuronForward(shape, inputs)) : nativeElmNeuronForwardAsync(shape, inputs, device);
 }
 
 export async function elmNeuronBackwardAsync(

@@ -1,35 +1,36 @@
-// A forward whose saved state does not fit in memory fails with an error that says
-// how large it was and how to shrink it, on every device, not a bare allocation error.
+// A forward whose outputs and saved state do not fit is refused before anything is
+// allocated, on every device, with an error that gives the size and says how to
+// shrink it — not a bare allocation error, and not a process killed halfway.
 import { describe, expect, it } from "vitest";
-import { networkBenchInputs } from "../../../../benchmarks/elm_network.bench.js";
 import { benchInputs, shdAddingBranchElm } from "../../../../benchmarks/elm_step.bench.js";
-import { checkFitsInMemory, KernelMemoryError } from "../../src/kernels/backwardSupport.js";
-import { elmNeuronForward } from "../../src/kernels/index.js";
-import { elmNetworkForward } from "../../src/kernels/network.js";
+import { networkBenchInputs } from "../../../../benchmarks/elm_network.bench.js";
+import { checkFitsInMemory, KernelMemoryError, withKernelMemory } from "../../src/kernels/backwardSupport.js";
+import { elmNeuronForward, elmNeuronForwardAsync } from "../../src/kernels/index.js";
+import { elmNetworkForward, elmNetworkForwardAsync } from "../../src/kernels/network.js";
+
+const hint = /; the state a forward saves for backpropagation through time .*truncated BPTT/;
 
 describe("kernel outputs larger than memory", () => {
-  // B 64 × T 100 000 × N 64: y alone is 1.6 GB, the saved sequences 159 GiB
-  const shape = { B: 64, T: 100_000, dIn: 1, N: 64, dTree: 8, dBrch: 8, dM: 16, dMlp: 32, lMlp: 1, dAxon: 1, activation: "relu" as const };
-  const inputs = networkBenchInputs(shape, 1);
-  for (const device of ["cpu", "ref"] as const) {
-    it(`${device}: KernelMemoryError naming the size and truncated BPTT`, () => {
-      let err: unknown;
-      try {
-        elmNetworkForward(shape, inputs, device);
-      } catch (e) {
-        err = e;
+  // far beyond any machine: B 2 × T 10⁶ × N 4096 samples of 104 floats (3.1 TiB); the inputs stay small
+  const net = { B: 2, T: 1_000_000, dIn: 1, N: 4096, dTree: 8, dBrch: 8, dM: 16, dMlp: 32, lMlp: 1, dAxon: 1, activation: "relu" as const };
+  const netInputs = networkBenchInputs(net, 1);
+  // B 2 × T 2·10⁶ rows of a neuron with d_mlp 20 000 (pre and post: 596 GiB)
+  const neuron = { ...shdAddingBranchElm, B: 2, T: 2_000_000, dIn: 2, dS: 4, dTree: 2, dBrch: 2, dM: 2, dMlp: 20_000 };
+  const neuronInputs = benchInputs(neuron);
+  for (const device of ["ref", "cpu"] as const) {
+    it(`${device}: the network and the neuron forward are refused up front, naming the size`, async () => {
+      const need = /: its outputs and saved state need [\d.]+ (GiB|TiB|MiB), more than this machine's [\d.]+ GiB of memory/;
+      for (const [fn, run] of [
+        ["elmNetworkForward", () => elmNetworkForward(net, netInputs, device)],
+        ["elmNeuronForward", () => elmNeuronForward(neuron, neuronInputs, device)],
+      ] as const) {
+        expect(run).toThrow(KernelMemoryError);
+        expect(run).toThrow(new RegExp(`^${fn}${need.source}${hint.source}`));
       }
-      expect(err).toBeInstanceOf(KernelMemoryError);
-      // cpu: refused before allocating (below); ref: the oracle's own allocation fails
-      expect((err as Error).message).toMatch(/^(out of memory for a kernel output( of [\d.]+ (GiB|MiB))? \(.+\)|elmNetworkForward: its outputs .*); the state a forward saves .*truncated BPTT/);
+      await expect(elmNetworkForwardAsync(net, netInputs, device)).rejects.toThrow(KernelMemoryError);
+      await expect(elmNeuronForwardAsync(neuron, neuronInputs, device)).rejects.toThrow(KernelMemoryError);
     }, 60_000);
   }
-  it("cpu: refused before allocating when the outputs exceed the machine's memory (they would be mapped lazily and the process killed halfway)", () => {
-    expect(() => elmNetworkForward(shape, inputs, "cpu")).toThrow(/^elmNetworkForward: its outputs and saved state need \d+\.\d GiB, more than this machine's [\d.]+ GiB of memory; .*truncated BPTT/);
-    const neuron = { ...shdAddingBranchElm, B: 64, T: 200_000, dIn: 2, dS: 200, dTree: 100, dBrch: 2 };
-    expect(() => elmNeuronForward(neuron, benchInputs(neuron), "cpu")).toThrow(KernelMemoryError);
-    expect(() => elmNeuronForward(neuron, benchInputs(neuron), "cpu")).toThrow(/elmNeuronForward: its outputs and saved state need/);
-  });
   it("cpu: a saved buffer over JavaScript's typed-array limit (2^32 elements) is refused naming the limit", () => {
     // 8 × 16 400 × 16 samples × 2054 floats = 4.31e9 elements (16.1 GiB): over the limit, and on a
     // machine with less memory than that, refused by the memory check first
@@ -39,6 +40,11 @@ describe("kernel outputs larger than memory", () => {
   });
   it("checkFitsInMemory: at most the given memory passes", () => {
     expect(() => checkFitsInMemory(2 ** 30, "f", 2 ** 30)).not.toThrow();
-    expect(() => checkFitsInMemory(2 ** 30 + 1, "f", 2 ** 30)).toThrow(/f: its outputs and saved state need 1\.0 GiB, more than this machine's 1\.0 GiB/);
+    expect(() => checkFitsInMemory(2 ** 30 + 1, "f", 2 ** 30)).toThrow(/^f: its outputs and saved state need 1\.0 GiB, more than this machine's 1\.0 GiB/);
+  });
+  it("withKernelMemory: an allocation failure inside becomes a KernelMemoryError; other errors pass unchanged", () => {
+    expect(() => withKernelMemory(() => new Float32Array(2 ** 33))).toThrow(/^out of memory for a kernel output \(Invalid typed array length: 8589934592\)/);
+    const other = new RangeError("shape.B must be ≥ 1");
+    expect(() => withKernelMemory(() => { throw other; })).toThrow(other);
   });
 });

@@ -2,7 +2,7 @@
 // state and the gradients in the call's dtype, and hands them to elm_cpu.node
 // or elm_cuda.node (sync, or off the JS thread with the async variants).
 import { elmNeuronCpu, elmNeuronCuda, type ElmNeuronNativeKernels } from "@elm/native";
-import { checkFitsInMemory, dropInputGrad, kernelAllocator } from "../backwardSupport.js";
+import { dropInputGrad, kernelAllocator } from "../backwardSupport.js";
 import { allocSaved, beginSavedUse, checkSaved, takeRecycledSaved } from "../saved.js";
 import type { ElmNeuronForwardResult, ElmNeuronGrads, ElmNeuronGradsMaybeInput, ElmNeuronInputs, ElmNeuronShape, Float } from "../types.js";
 import { traceSize, validateNeuron, validateNeuronGradOutputs, type FloatDType } from "../validate.js";
@@ -16,10 +16,6 @@ function kernels(device: NativeDevice): ElmNeuronNativeKernels {
 function prepareForward(shape: ElmNeuronShape, inputs: ElmNeuronInputs, device: NativeDevice) {
   const dtype = validateNeuron(shape, inputs);
   const F = dtype === "float64" ? Float64Array : Float32Array;
-  const F0 = dtype === "float64" ? 8 : 4;
-  const BT = shape.B * shape.T, dTr = traceSize(shape), nH = shape.lMlp * shape.dMlp;
-  // the saved arrays (allocSaved: trace, z, pre, post, Δm, m)
-  checkFitsInMemory(BT * (dTr + shape.dTree + 3 * shape.dM + 2 * nH) * F0, "elmNeuronForward");
   const reuse = takeRecycledSaved(shape, dtype, device);
   const saved = allocSaved(shape, dtype, device, kernelAllocator(dtype === "float64", device), reuse);
   const traceT = new F(shape.B * traceSize(shape));
