@@ -41,6 +41,8 @@ describe("Tensor creation", () => {
     expect(() => zeros([2], { device: "tpu" as never })).toThrow(DeviceError);
     expect(() => Tensor.fromArray([1, 2], [2]).item()).toThrow(/one element/);
     expect(() => { zeros([2], { dtype: "int32" }).requiresGrad = true; }).toThrow(/float/);
+    // more elements than one typed array holds: said so, not V8's "Invalid typed array length"
+    expect(() => zeros([2 ** 20, 2 ** 20])).toThrow(/^cannot allocate a float32 tensor of 1099511627776 elements: one typed array holds at most 4294967296 \(2\^32\)$/);
   });
 });
 

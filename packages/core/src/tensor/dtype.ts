@@ -9,7 +9,29 @@ export function isDType(x: unknown): x is DType {
   return x === "float32" || x === "float64" || x === "int32";
 }
 
+/** The most elements one typed array holds (V8 in Node 20: 2^32). */
+export const MAX_ELEMENTS = 2 ** 32;
+
+/** A zero-filled array of n elements; more than MAX_ELEMENTS, or more than memory allows, is a RangeError saying so. */
 export function allocate(dtype: DType, n: number): TypedArray {
+  if (n > MAX_ELEMENTS) {
+    throw new RangeError(`cannot allocate a ${dtype} tensor of ${n} elements: one typed array holds at most ${MAX_ELEMENTS} (2^32)`);
+  }
+  try {
+    return allocateUnchecked(dtype, n);
+  } catch (e) {
+    if (e instanceof RangeError) {
+      throw new RangeError(`cannot allocate a ${dtype} tensor of ${n} elements (${(n * bytesOf(dtype) / 2 ** 30).toFixed(1)} GiB): ${e.message}`);
+    }
+    throw e;
+  }
+}
+
+function bytesOf(dtype: DType): number {
+  return dtype === "float64" ? 8 : 4;
+}
+
+function allocateUnchecked(dtype: DType, n: number): TypedArray {
   switch (dtype) {
     case "float32":
       return new Float32Array(n);
