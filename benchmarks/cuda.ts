@@ -6,7 +6,7 @@
 // and its outputs back), so both the step and the GEMM are timed host to host.
 // Where no GPU is usable the row says why (cudaStatus), instead of a number.
 import { cudaDense, cudaStatus, type CudaStatus } from "@elm/native";
-import { betweenSteps } from "./util.js";
+import { bestOf } from "./util.js";
 
 export interface GpuGemmRate {
   gflops: number;
@@ -30,19 +30,6 @@ export function measureCudaGemmRate(sizes = [1024, 2048, 4096], reps = 3): GpuGe
       const g = (2 * n ** 3) / ((performance.now() - t0) * 1e6);
       if (g > best.gflops) best = { gflops: g, n };
     }
-  }
-  return best;
-}
-
-/** Fastest of `reps` runs of `fn` after one warm-up, in wall ms (betweenSteps before each, as the CPU rows). */
-export async function fastestOf(fn: () => void, reps: number): Promise<number> {
-  fn();
-  let best = Infinity;
-  for (let i = 0; i < reps; i++) {
-    await betweenSteps();
-    const t0 = performance.now();
-    fn();
-    best = Math.min(best, performance.now() - t0);
   }
   return best;
 }
@@ -72,7 +59,7 @@ export async function cudaStepRows(opts: {
   const empty = opts.columns === 5 ? " | | |" : " | |";
   if (!status.available) return [`| cuda | —${empty} not measured: ${status.reason ?? "no usable GPU"} (the CUDA code is tested through its thread bodies on the host) |`];
   const device = opts.device ?? "cuda";
-  const ms = await fastestOf(() => opts.step(device), opts.reps ?? 5);
+  const ms = (await bestOf(() => opts.step(device), opts.reps ?? 5)).wall;
   const g = (opts.gemm ?? measureCudaGemmRate)();
   const floorMs = opts.flops / (g.gflops * 1e6);
   const gflops = (opts.flops / (ms * 1e6)).toFixed(1);

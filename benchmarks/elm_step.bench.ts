@@ -12,7 +12,7 @@ import { measureBestGemmRate } from "../packages/core/src/bench.js";
 import { elmNeuronBackward, elmNeuronForward } from "../packages/elm-model/src/kernels/index.js";
 import type { ElmNeuronInputs, ElmNeuronShape, KernelDevice } from "../packages/elm-model/src/kernels/index.js";
 import { cudaStepRows } from "./cuda.js";
-import { betweenSteps } from "./util.js";
+import { bestOf } from "./util.js";
 
 export const shdAddingBranchElm: ElmNeuronShape = {
   variant: "v2", B: 8, T: 1000, dIn: 700, dS: 1500, dTree: 100, dBrch: 15, dM: 100, dMlp: 200, lMlp: 1, activation: "relu",
@@ -65,27 +65,6 @@ export function stepFlops(s: ElmNeuronShape): { total: number; mlp: number } {
   const dTr = s.variant === "v1" ? s.dS : s.dTree;
   const trace = (2 * s.dS + 2 * dTr + 4 * s.dS + 2 * dTr) * s.B * s.T; // fwd w·r + sums + decay; bwd dWS, dx, dκ
   return { total: mlp + trace, mlp };
-}
-
-/**
- * Fastest of `reps` runs (after one warm-up), in wall ms — on a shared machine the
- * least-disturbed run, as the GEMM rate is — and the least process CPU time per
- * run (user + system, all threads), which other processes do not inflate.
- */
-async function bestOf(fn: () => void, reps: number): Promise<{ wall: number; cpu: number }> {
-  fn();
-  let wall = Infinity;
-  let cpu = Infinity;
-  for (let i = 0; i < reps; i++) {
-    await betweenSteps();
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    fn();
-    wall = Math.min(wall, performance.now() - t0);
-    const c = process.cpuUsage(c0);
-    cpu = Math.min(cpu, (c.user + c.system) / 1000);
-  }
-  return { wall, cpu };
 }
 
 function step(shape: ElmNeuronShape, inputs: ElmNeuronInputs, dM: Float32Array, device: KernelDevice, inputGrad = true): void {

@@ -67,3 +67,24 @@ export async function betweenSteps(): Promise<void> {
   // on two cores slowed a step started at once by 3–5 % (paired, 28 pairs each, two runs)
   await new Promise<void>((r) => setTimeout(r, 25));
 }
+
+/**
+ * Fastest of `reps` runs (after one warm-up), in wall ms — on a shared machine the
+ * least-disturbed run, as the GEMM rate is — and the least process CPU time per
+ * run (user + system, all threads), which other processes do not inflate.
+ */
+export async function bestOf(fn: () => void, reps: number): Promise<{ wall: number; cpu: number }> {
+  fn();
+  let wall = Infinity;
+  let cpu = Infinity;
+  for (let i = 0; i < reps; i++) {
+    await betweenSteps();
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    fn();
+    wall = Math.min(wall, performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu = Math.min(cpu, (c.user + c.system) / 1000);
+  }
+  return { wall, cpu };
+}

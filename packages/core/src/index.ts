@@ -37,3 +37,4 @@ export {
   type SafetensorsFile,
 } from "./io/safetensors.js";
 export { fsyncDir, fsyncFile, tempNameFor, writeAtomicWith, writeFileAtomic, writeFileSynced } from "./io/atomic.js";
+export { MAX_ELEMENTS } from "./tensor/dtype.js";

@@ -1,6 +1,7 @@
 // Pieces the neuron and network kernel wrappers share for their backward passes.
 import { constants as bufferConstants } from "node:buffer";
 import { totalmem } from "node:os";
+import { MAX_ELEMENTS } from "@elm/core";
 import { cpu } from "@elm/native";
 import type { Float } from "./types.js";
 
@@ -25,10 +26,10 @@ export function kernelAllocator(f64: boolean, device: string): (n: number) => Fl
   const F = f64 ? Float64Array : Float32Array;
   const alloc = allocatorFor(F, device);
   return (n) => {
-    if (n > MAX_TYPED_ARRAY_LENGTH) {
+    if (n > MAX_ELEMENTS) {
       throw new KernelMemoryError(
         n * F.BYTES_PER_ELEMENT,
-        `a kernel output of ${n} elements is over JavaScript's limit for one typed array (${MAX_TYPED_ARRAY_LENGTH} elements)`,
+        `a kernel output of ${n} elements is over JavaScript's limit for one typed array (${MAX_ELEMENTS} elements)`,
       );
     }
     try {
@@ -99,8 +100,6 @@ function allocatorFor(F: Float32ArrayConstructor | Float64ArrayConstructor, devi
 
 const HUGE_PAGE = 2 ** 21;
 const MAX_BUFFER_BYTES = bufferConstants.MAX_LENGTH;
-/** The longest typed array V8 makes (Node 20: 2^32 elements). */
-const MAX_TYPED_ARRAY_LENGTH = 2 ** 32;
 
 /**
  * Refuses, before anything is allocated, a forward whose outputs and saved state
